@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The series workflow. patches/series lists the patch files in order; the
+# kernel tree in work/linux is always base + series, never edited by hand
+# without exporting afterwards.
+#
+# usage: scripts/series.sh apply   recreate work/linux: base + every patch, strict git am
+#        scripts/series.sh export  write work/linux's base..HEAD back into patches/
+#        scripts/series.sh check   fail if patches/series and the files disagree
+#        scripts/series.sh id      the id built kernels carry: <n>p-<tree hash>[-dirty]
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+tree=$top/work/linux
+pdir=$top/patches
+cover=0000-cover-letter.patch
+# Stable format-patch options: re-exporting an unchanged series is a no-op.
+FP_OPTS=(--zero-commit --no-signature --abbrev=12 --no-renames --base=base
+	 --subject-prefix="PATCH" --numbered)
+GIT_ID=(-c user.name="PCI bus lock series" -c user.email="pcibl@localhost")
+
+series_files() { grep -vE '^[[:space:]]*(#|$)' "$pdir/series" 2>/dev/null || true; }
+
+check() {
+	local bad=0 f
+	[ -f "$pdir/series" ] || { echo "series: patches/series missing" >&2; return 1; }
+	while IFS= read -r f; do
+		[ -f "$pdir/$f" ] || { echo "series: listed but missing: $f" >&2; bad=1; }
+	done < <(series_files)
+	for f in "$pdir"/*.patch; do
+		[ -e "$f" ] || continue
+		f=${f##*/}
+		[ "$f" = "$cover" ] && continue
+		series_files | grep -qxF "$f" || { echo "series: not listed: $f" >&2; bad=1; }
+	done
+	if [ -n "$(series_files)" ] && [ ! -f "$pdir/$cover" ]; then
+		echo "series: $cover missing" >&2; bad=1
+	fi
+	[ $bad = 0 ] && echo "series: $(series_files | wc -l) patches, consistent"
+	return $bad
+}
+
+apply() {
+	check
+	"$top/scripts/base.sh" "$tree"
+	cd "$tree"
+	git am --abort >/dev/null 2>&1 || true
+	git checkout -q -f -B series base
+	git clean -q -fdx
+	local f n=0
+	while IFS= read -r f; do
+		# Strict: no fuzz, no 3-way fallback, whitespace as in the patch.
+		git "${GIT_ID[@]}" am -q --no-3way --committer-date-is-author-date "$pdir/$f" ||
+			{ echo "series: $f does not apply to base" >&2; exit 1; }
+		n=$((n + 1))
+	done < <(series_files)
+	echo "series: applied $n patches on base ($(git rev-parse --short=12 HEAD))"
+}
+
+export_() {
+	cd "$tree"
+	[ -z "$(git status --porcelain --untracked-files=no)" ] ||
+		{ echo "series: work/linux has uncommitted changes; commit them first" >&2; exit 1; }
+	local tmp n
+	tmp=$(mktemp -d); trap 'rm -rf "$tmp"' RETURN
+	n=$(git rev-list --count base..HEAD)
+	if [ "$n" -gt 0 ]; then
+		git format-patch -q "${FP_OPTS[@]}" --cover-letter -o "$tmp" base..HEAD
+		keep_cover_blurb "$tmp/$cover"
+	fi
+	rm -f "$pdir"/*.patch
+	mkdir -p "$pdir"
+	cp "$tmp"/*.patch "$pdir"/ 2>/dev/null || true
+	{
+		echo "# Applied in this order with strict 'git am' by scripts/series.sh apply."
+		(cd "$tmp" && ls ./*.patch 2>/dev/null | sed 's|^\./||' | grep -vxF "$cover") || true
+	} > "$pdir/series"
+	echo "series: exported $n patches"
+	check
+}
+
+# format-patch writes a template cover letter with a fresh date; keep the
+# subject, date and blurb of the existing one, take the new shortlog/diffstat.
+keep_cover_blurb() {
+	local new=$1 old=$pdir/$cover
+	[ -f "$old" ] || return 0
+	python3 - "$old" "$new" <<'PY'
+import re, sys
+old, new = (open(p).read() for p in sys.argv[1:3])
+def parts(t):
+    head, body = t.split("\n\n", 1)
+    return head, body
+oh, ob = parts(old)
+nh, nb = parts(new)
+def field(h, name):
+    m = re.search(r"^%s: .*(?:\n[ \t].*)*" % name, h, re.M)
+    return m.group(0) if m else None
+for name in ("Date", "Subject"):
+    o, n = field(oh, name), field(nh, name)
+    if o and n:
+        nh = nh.replace(n, o)
+# blurb = everything before the shortlog, which starts at the first
+# "Author Name (N):" line format-patch emits.
+shortlog = re.compile(r"^\S.* \(\d+\):$", re.M)
+ob_blurb = ob[:shortlog.search(ob).start()] if shortlog.search(ob) else ob
+m = shortlog.search(nb)
+nb = ob_blurb + (nb[m.start():] if m else "")
+open(sys.argv[2], "w").write(nh + "\n\n" + nb)
+PY
+}
+
+id() {
+	local n h d=
+	n=$(git -C "$tree" rev-list --count base..HEAD)
+	h=$(git -C "$tree" rev-parse --short=8 'HEAD^{tree}')
+	[ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] || d=-dirty
+	echo "${n}p-$h$d"
+}
+
+case "${1:-}" in
+apply) apply ;;
+export) export_ ;;
+check) check ;;
+id) id ;;
+*) sed -n '2,10p' "$0"; exit 2 ;;
+esac
