@@ -1,0 +1,47 @@
+# The PCI bus lock series and the machinery that proves it.
+# 'make demo' and 'make test' are the two commands the README documents.
+
+.PHONY: all deps tree kernel base-kernel cover test demo repro export check help
+
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
+
+## deps         install every Debian package the project needs (apt)
+deps:
+	scripts/install-deps.sh
+
+## tree         recreate work/linux from base + patches/series (strict git am)
+tree: deps
+	scripts/series.sh apply
+
+## kernel       build the debug kernel of base + series
+kernel: tree
+	scripts/build.sh --tree series --flavour debug
+
+## base-kernel  build the unpatched base the same way
+base-kernel: tree
+	scripts/build.sh --tree base --flavour debug
+
+## cover        compile-coverage build (xen-pcifront, pci-hyperv), W=1 + sparse
+cover: tree
+	scripts/build.sh --tree series --flavour cover
+
+## test         everything CI runs; ends with "tests: N passed, N failed"
+test:
+	scripts/test.sh
+
+## demo         build, boot and run a live hotplug demonstration
+demo: kernel
+	harness/demo.py
+
+## repro        race reproducers on the unpatched and the patched kernel
+repro: kernel base-kernel
+	harness/repro.py
+
+## export       write work/linux's commits back into patches/
+export:
+	scripts/series.sh export
+
+## check        series file consistency and checkpatch --strict of every patch
+check:
+	scripts/check-patches.sh

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gt - guest tool for the PCI hotplug tests (static, runs in the busybox
+ * initramfs).
+ *
+ *   gt now                       CLOCK_MONOTONIC in seconds
+ *   gt wait SECS [!]GLOB...      wait until every GLOB matches (with '!':
+ *                                matches nothing); exit 1 on timeout
+ *   gt write PATH VALUE          write VALUE to PATH in one write(2);
+ *                                prints "ok" or the errno name, exit 0/1
+ *   gt together PATH=VALUE...    fork one writer per argument, release them
+ *                                at once, print "<i> ok|ERRNO" per writer
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static const char *errname(int err)
+{
+	static const struct { int e; const char *n; } names[] = {
+		{ EINVAL, "EINVAL" }, { ERANGE, "ERANGE" }, { ENODEV, "ENODEV" },
+		{ EBUSY, "EBUSY" }, { ENOENT, "ENOENT" }, { EPERM, "EPERM" },
+		{ EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" }, { EIO, "EIO" },
+		{ ENOSPC, "ENOSPC" }, { EEXIST, "EEXIST" }, { ENXIO, "ENXIO" },
+		{ EINTR, "EINTR" }, { ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+		{ EACCES, "EACCES" }, { ENOTTY, "ENOTTY" }, { EFAULT, "EFAULT" },
+	};
+	static char buf[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].e == err)
+			return names[i].n;
+	snprintf(buf, sizeof(buf), "E%d", err);
+	return buf;
+}
+
+/* Returns 0 or an errno. */
+static int write_value(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	int err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, val, strlen(val)) < 0)
+		err = errno;
+	if (close(fd) < 0 && !err)
+		err = errno;
+	return err;
+}
+
+static int matches(const char *pat)
+{
+	glob_t g;
+	int n = 0;
+
+	if (glob(pat, 0, NULL, &g) == 0)
+		n = g.gl_pathc;
+	globfree(&g);
+	return n > 0;
+}
+
+static int cmd_wait(int argc, char **argv)
+{
+	double end = now() + atof(argv[0]);
+	int i, pending;
+
+	for (;;) {
+		pending = 0;
+		for (i = 1; i < argc; i++) {
+			int neg = argv[i][0] == '!';
+
+			if (matches(argv[i] + neg) == neg)
+				pending++;
+		}
+		if (!pending)
+			return 0;
+		if (now() > end)
+			break;
+		usleep(5000);
+	}
+	for (i = 1; i < argc; i++) {
+		int neg = argv[i][0] == '!';
+
+		if (matches(argv[i] + neg) == neg)
+			printf("timeout: %s\n", argv[i]);
+	}
+	return 1;
+}
+
+static int cmd_together(int argc, char **argv)
+{
+	int go[2], i, rc = 0;
+	pid_t *pids = calloc(argc, sizeof(*pids));
+	int (*res)[2] = calloc(argc, sizeof(*res));
+
+	if (!pids || !res || pipe(go))
+		return 2;
+	for (i = 0; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		char c;
+
+		if (!eq || pipe(res[i]))
+			return 2;
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			int err;
+
+			*eq = '\0';
+			close(go[1]);
+			/* Released when the parent closes the write end. */
+			if (read(go[0], &c, 1) < 0)
+				_exit(2);
+			err = write_value(argv[i], eq + 1);
+			if (write(res[i][1], &err, sizeof(err)) != sizeof(err))
+				_exit(2);
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	close(go[1]);
+	for (i = 0; i < argc; i++) {
+		int err = -1;
+
+		if (read(res[i][0], &err, sizeof(err)) != sizeof(err))
+			err = -1;
+		waitpid(pids[i], NULL, 0);
+		printf("%d %s\n", i, err == 0 ? "ok" : err < 0 ? "lost" : errname(err));
+		rc |= err != 0;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "now")) {
+		printf("%.6f\n", now());
+		return 0;
+	}
+	if (argc >= 4 && !strcmp(argv[1], "wait"))
+		return cmd_wait(argc - 2, argv + 2);
+	if (argc == 4 && !strcmp(argv[1], "write")) {
+		int err = write_value(argv[2], argv[3]);
+
+		puts(err ? errname(err) : "ok");
+		return !!err;
+	}
+	if (argc >= 3 && !strcmp(argv[1], "together"))
+		return cmd_together(argc - 2, argv + 2);
+	fprintf(stderr, "usage: gt now | wait SECS [!]GLOB... | write PATH VALUE | together PATH=VALUE...\n");
+	return 2;
+}

@@ -1,0 +1,145 @@
+# Shared by /init and the test scripts. Protocol lines go through
+# /dev/kmsg so that they keep their place among kernel messages and the
+# host can tell which case a splat belongs to.
+CASE=boot
+FAILED=0
+
+say() { echo "$*" > /dev/kmsg; }
+info() { say "@@INFO $CASE $*"; }
+fail() { say "@@FAIL $CASE $*"; FAILED=1; return 1; }
+
+# Kernel command line: script=, cases=, slot_owners=, and t_*= parameters.
+for _a in $(cat /proc/cmdline); do
+	case "$_a" in
+	script=*|cases=*|slot_owners=*|t_*=*) eval "${_a%%=*}='${_a#*=}'" ;;
+	esac
+done
+
+lockdep_on() {
+	if [ -r /proc/lockdep_stats ]; then
+		awk '/debug_locks:/ { print $2 }' /proc/lockdep_stats
+	else
+		echo none
+	fi
+}
+
+run_case() {
+	CASE=$1
+	FAILED=0
+	say "@@BEGIN $CASE lockdep=$(lockdep_on)"
+	if ! type "case_$CASE" >/dev/null 2>&1; then
+		fail "no such case"
+	elif ! "case_$CASE"; then
+		[ $FAILED = 1 ] || fail "case returned an error"
+	fi
+	say "@@END $CASE lockdep=$(lockdep_on)"
+}
+
+# --- host requests over ttyS1 ----------------------------------------
+SEQ=0
+# ask CMD ARGS: send a request, leave the reply in $REP; 0 if it says ok
+ask() {
+	if [ -z "$HOST_OPEN" ]; then
+		stty -F /dev/ttyS1 raw -echo 2>/dev/null
+		exec 3<>/dev/ttyS1
+		HOST_OPEN=1
+	fi
+	SEQ=$((SEQ + 1))
+	echo "@@REQ $SEQ $*" >&3
+	while read -r tag id REP <&3; do
+		[ "$tag" = "@@REP" ] && [ "$id" = "$SEQ" ] && break
+	done
+	case "$REP" in ok*) return 0 ;; esac
+	return 1
+}
+
+# host CMD ARGS: like ask, but a reply other than ok fails the case
+host() {
+	ask "$@" || fail "host $1: $REP"
+}
+
+# device_add from key=value pairs: qadd id=x driver=nvme bus=rp0 ...
+# (all-digit values are passed as JSON numbers, QEMU wants them typed)
+qadd() {
+	local j= kv v
+	for kv in "$@"; do
+		v=${kv#*=}
+		case "$v" in
+		*[!0-9]*|'') v="\"$v\"" ;;
+		esac
+		j="$j${j:+,}\"${kv%%=*}\":$v"
+	done
+	host add "{$j}"
+}
+
+# --- sysfs helpers ----------------------------------------------------
+# write PATH VALUE: must succeed
+write() {
+	local r
+	r=$(gt write "$1" "$2")
+	[ "$r" = ok ] || fail "write '$2' > $1: $r"
+}
+
+# expect_errno ERRNO PATH VALUE: the write must fail with ERRNO
+expect_errno() {
+	local r
+	r=$(gt write "$2" "$3")
+	[ "$r" = "$1" ] || fail "write '$3' > $2: got $r, expected $1"
+}
+
+# wait_for SECS [!]GLOB...: all present (or absent with !) within SECS
+wait_for() {
+	local r
+	r=$(gt wait "$@") || fail "after $1 s: $r"
+}
+
+present() { wait_for 0 "$@"; }
+
+# One line per PCI device: BDF vendor:device driver. For "nothing changed".
+topology() {
+	local d drv
+	for d in /sys/bus/pci/devices/*; do
+		drv=-
+		[ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+		echo "${d##*/} $(cat "$d/vendor"):$(cat "$d/device") $drv"
+	done
+}
+
+# same_topology SNAPSHOT: the current topology is still SNAPSHOT
+same_topology() {
+	local now
+	now=$(topology)
+	[ "$now" = "$1" ] || fail "topology changed: $(echo "$now" | tr '\n' ';')"
+}
+
+driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver")" 2>/dev/null; }
+
+# sysfs path of the first device below bridge BDF: dev_below 0000:00:10.0
+dev_below() { ls -d /sys/bus/pci/devices/$1/0000:*:*.0 2>/dev/null | head -n 1; }
+
+# Root port rp<i> of topologies.py: rp_bdf 0 -> 0000:00:10.0
+rp_bdf() { printf '0000:00:%02x.%x' $((0x10 + $1 / 8)) $(($1 % 8)); }
+
+# slot_of BRIDGE_BDF: the /sys/bus/pci/slots entry of the slot below it
+slot_of() {
+	local s sec
+	sec=$(cat /sys/bus/pci/devices/$1/subordinate_bus_number 2>/dev/null)
+	for s in /sys/bus/pci/slots/*; do
+		case "$(cat "$s/address")" in
+		"$(printf '0000:%02x:00' "$sec")") echo "$s"; return 0 ;;
+		esac
+	done
+	return 1
+}
+
+# check_slot_owners "pciehp*2,acpiphp*1": exactly these hotplug drivers own
+# the slots in /sys/bus/pci/slots.
+check_slot_owners() {
+	local want got s
+	want=$(echo "$1" | tr , '\n' | sort | tr '\n' ' ')
+	got=$(for s in /sys/bus/pci/slots/*; do
+		[ -e "$s/module" ] && basename "$(readlink "$s/module")"
+	      done | sort | uniq -c | awk '{ print $2 "*" $1 }' | tr '\n' ' ')
+	info "slot owners: ${got:-none}"
+	[ "$got" = "$want" ] || fail "slot owners are '${got:-none}', expected '$want'"
+}

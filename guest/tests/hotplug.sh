@@ -1,0 +1,90 @@
+# Hot-add and hot-remove through QEMU (device_add/device_del) and the slot
+# power file, for whichever hotplug driver owns the slot (the topology says
+# which, and /init checked it). Parameters:
+#   t_bus   QEMU bus of the slot: rp<i> (root port) or br1 (SHPC bridge)
+#   t_addr  device address on that bus (SHPC: slot 0 is not hotpluggable)
+#   t_bus2  a second slot for add_two
+NL='
+'
+bridge_of() {	# QEMU bus id -> guest BDF of the bridge
+	case $1 in
+	rp*) rp_bdf "${1#rp}" ;;
+	br1) echo 0000:00:05.0 ;;
+	esac
+}
+BR=$(bridge_of "${t_bus:-rp0}")
+SLOTDEV=$(printf '%02x' $((${t_addr:-0})))
+DEV="/sys/bus/pci/devices/$BR/0000:*:$SLOTDEV.0"
+
+add() {		# add ID DRIVER BUS: device_add, wait until bound
+	local br dev
+	br=$(bridge_of "$3")
+	dev="/sys/bus/pci/devices/$br/0000:*:$SLOTDEV.0"
+	if [ "$2" = nvme ]; then
+		qadd id="$1" driver=nvme serial="$1" drive=nb"${3#rp}" bus="$3" ${t_addr:+addr=$t_addr}
+	else
+		qadd id="$1" driver="$2" bus="$3" ${t_addr:+addr=$t_addr}
+	fi && wait_for 60 "$dev/driver"
+}
+
+remove() {	# remove ID BUS: device_del, wait until gone in the guest and in QEMU
+	local br
+	br=$(bridge_of "$2")
+	host del "$1" &&
+	wait_for 60 "!/sys/bus/pci/devices/$br/0000:*:$SLOTDEV.0" &&
+	host waitdel "$1" 30
+}
+
+case_add() {
+	add hp1 e1000e "${t_bus:-rp0}"
+}
+
+case_remove() {
+	present "$DEV" && remove "${t_id:-hp1}" "${t_bus:-rp0}"
+}
+
+case_add_two() {
+	add hp2 e1000e "$t_bus" && add hp3 nvme "$t_bus2" &&
+	remove hp2 "$t_bus" && remove hp3 "$t_bus2"
+}
+
+case_power_off() {
+	local slot id=${t_id:-hp4}
+	if [ -z "$t_id" ]; then
+		add "$id" e1000e "${t_bus:-rp0}" || return 1
+	fi
+	slot=$(slot_of "$BR") || { fail "no slot for $BR"; return 1; }
+	write "$slot/power" 0 &&
+	wait_for 30 "!$DEV" &&
+	host waitdel "$id" 30
+}
+
+# Garbage must be refused and change nothing.
+case_power_bad_input() {
+	local slot t
+	slot=$(slot_of "$BR") || { fail "no slot for $BR"; return 1; }
+	t=$(topology)
+	for v in x 2 -1 1x; do
+		expect_errno EINVAL "$slot/power" "$v"
+	done
+	same_topology "$t"
+}
+
+# topology switch: rp0 -> up0 (01:00.0) -> dp0 (02:00.0), dp1 (02:01.0);
+# nv0 below dp0, nv1 below dp1.
+UP=/sys/bus/pci/devices/$(rp_bdf 0)/0000:01:00.0
+
+case_nested_remove_leaf() {
+	wait_for 60 "$UP/0000:02:00.0/0000:03:00.0/driver" "$UP/0000:02:01.0/0000:04:00.0/driver" &&
+	host del nv0 &&
+	wait_for 60 "!$UP/0000:02:00.0/0000:03:00.0" &&
+	host waitdel nv0 30 &&
+	present "$UP/0000:02:01.0/0000:04:00.0/driver"
+}
+
+case_nested_port_rescan() {
+	write "$UP/remove" 1 &&
+	wait_for 30 "!$UP" &&
+	write /sys/bus/pci/rescan 1 &&
+	wait_for 60 "$UP/0000:02:01.0/0000:04:00.0/driver" "$UP/0000:02:00.0"
+}

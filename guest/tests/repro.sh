@@ -1,0 +1,139 @@
+# Race reproducers. Each case repeats its race up to t_iter times and stops
+# at the first sign of the bug (a kernel report in dmesg, a wrong state).
+# A deadlock is caught by the host's time limit and the hung-task detector.
+NL='
+'
+ITER=${t_iter:-10}
+UP=/sys/bus/pci/devices/$(rp_bdf 0)/0000:01:00.0
+DP0=$UP/0000:02:00.0
+DP1=$UP/0000:02:01.0
+
+reported() {	# a kernel report since the case began?
+	dmesg | sed -n "/@@BEGIN $CASE /,\$p" |
+		grep -qE 'BUG:|WARNING:|Oops|list_(add|del) corruption|INFO: task'
+}
+
+restore_switch() {	# rescan until the switch and both NVMe are back
+	write /sys/bus/pci/rescan 1
+	wait_for 60 "$DP0/0000:03:00.0/driver" "$DP1/0000:04:00.0/driver"
+}
+
+# 1. Concurrent sysfs remove of a bridge and of a device below it: the
+#    device's remove_store holds no reference while it waits (UAF).
+case_parent_child_remove() {
+	local i
+	wait_for 60 "$DP0/0000:03:00.0/driver" "$DP1/0000:04:00.0/driver" || return 1
+	for i in $(seq "$ITER"); do
+		info "iteration $i"
+		gt together "$UP/remove=1" "$DP0/0000:03:00.0/remove=1" > /dev/null
+		wait_for 30 "!$UP" || return 1
+		reported && return 1
+		restore_switch || return 1
+	done
+}
+
+# 2. A driver bind between the stop and the remove pass of a removal: the
+#    test PF driver sleeps in .remove() on each device, so nv1 is stopped
+#    (unbound) while nv0 is still being stopped; binding nv1 then must fail.
+case_bind_during_remove() {
+	local d r
+	wait_for 60 "$DP0/0000:03:00.0/driver" "$DP1/0000:04:00.0/driver" || return 1
+	insmod /modules/pcibl_pf.ko numvfs=0 remove_delay=2000 || { fail insmod; return 1; }
+	for d in "$DP0/0000:03:00.0" "$DP1/0000:04:00.0"; do
+		write /sys/bus/pci/drivers/nvme/unbind "${d##*/}" &&
+		write "$d/driver_override" pcibl_pf &&
+		write /sys/bus/pci/drivers_probe "${d##*/}" || return 1
+	done
+	wait_for 10 "$DP1/0000:04:00.0/driver" "$DP0/0000:03:00.0/driver" || return 1
+	gt write "$UP/remove" 1 > /dev/null &
+	# nv1 is stopped first (reverse order); then nv0's .remove() sleeps.
+	wait_for 30 "!$DP1/0000:04:00.0/driver" || return 1
+	r=$(gt write /sys/bus/pci/drivers/pcibl_pf/bind 0000:04:00.0)
+	info "bind during removal: $r"
+	wait
+	wait_for 30 "!$UP"
+	case $r in
+	ENODEV|EBUSY|ENOENT) ;;
+	*) fail "bind of a device being removed returned $r (bound a dying device)" ;;
+	esac
+	rmmod pcibl_pf
+	restore_switch
+	reported && return 1
+	[ $FAILED = 0 ]
+}
+
+# --- SR-IOV (topology sriov-acpi: NVMe PF pf0 below root port 0, acpiphp) ---
+PF=/sys/bus/pci/devices/$(rp_bdf 0)/0000:01:00.0
+PFID=pf0
+readd_pf() {	# readd_pf N: hot-add a new PF (QEMU id pf<N>) below root port 0
+	PFID=pf$1
+	qadd id="$PFID" driver=nvme serial="s$PFID" subsys=subsys0 bus=rp0 \
+	     sriov_max_vfs=2 sriov_vq_flexible=4 sriov_vi_flexible=2 &&
+	wait_for 60 "$PF/driver"
+}
+
+# 3. sriov_numvfs writes racing hot-removal of the PF: device_lock(PF) ->
+#    pci_rescan_remove_lock in the writer, the reverse in the remover.
+case_numvfs_vs_remove() {
+	local i w
+	wait_for 60 "$PF/driver" || return 1
+	for i in $(seq "$ITER"); do
+		info "iteration $i"
+		write "$PF/sriov_drivers_autoprobe" 0
+		( while gt write "$PF/sriov_numvfs" 2 && gt write "$PF/sriov_numvfs" 0; do
+			:; done ) > /dev/null 2>&1 &
+		w=$!
+		sleep 0.$((i % 5))
+		host del "$PFID" &&
+		wait_for 60 "!$PF" || return 1
+		wait $w
+		host waitdel "$PFID" 30 || return 1
+		reported && return 1
+		readd_pf "$i" || return 1
+	done
+}
+
+# 4. A PF driver that disables SR-IOV in .remove(), reached by unbind (no
+#    lock) and by hot-removal (pci_rescan_remove_lock held) at once.
+case_pf_unbind_vs_hotremove() {
+	local i slot
+	wait_for 60 "$PF/driver" || return 1
+	insmod /modules/pcibl_pf.ko numvfs=2 || { fail insmod; return 1; }
+	for i in $(seq "$ITER"); do
+		info "iteration $i"
+		write "$PF/sriov_drivers_autoprobe" 0 &&
+		write /sys/bus/pci/drivers/nvme/unbind 0000:01:00.0 &&
+		write "$PF/driver_override" pcibl_pf &&
+		write /sys/bus/pci/drivers_probe 0000:01:00.0 &&
+		wait_for 30 "$PF/virtfn1" || return 1
+		slot=$(slot_of "$(rp_bdf 0)") || { fail "no slot"; return 1; }
+		gt together /sys/bus/pci/drivers/pcibl_pf/unbind=0000:01:00.0 "$slot/power=0" > /dev/null
+		wait_for 60 "!$PF" || return 1
+		host waitdel "$PFID" 30 || return 1
+		reported && return 1
+		readd_pf "$i" || return 1
+	done
+}
+
+# --- nested hotplug (topology switch) ---
+# 5. Removal of the upstream port while the downstream port's pciehp IRQ
+#    thread handles a slot power-off: the remover holds the lock and waits
+#    for that thread in free_irq(); the thread waits for the lock.
+case_nested_remove_pending_event() {
+	local i slot cur=nv0
+	wait_for 60 "$DP0/0000:03:00.0/driver" "$DP1/0000:04:00.0/driver" || return 1
+	for i in $(seq "$ITER"); do
+		info "iteration $i"
+		slot=$(slot_of 0000:02:00.0) || { fail "no slot below dp0"; return 1; }
+		gt together "$slot/power=0" "$UP/remove=1" > /dev/null
+		wait_for 60 "!$UP" || return 1
+		reported && return 1
+		write /sys/bus/pci/rescan 1
+		if ask waitdel "$cur" 5; then
+			cur=nvx$i
+			wait_for 30 "$DP0" || return 1
+			qadd id="$cur" driver=nvme serial="$cur" drive=nb0 bus=dp0 || return 1
+		fi
+		wait_for 60 "$DP0/0000:03:00.0/driver" "$DP1/0000:04:00.0/driver" || return 1
+	done
+}

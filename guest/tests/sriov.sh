@@ -1,0 +1,59 @@
+# SR-IOV on QEMU's NVMe PF (topology sriov: pf0 below root port 0, 2 VFs).
+PF=$(dev_below "$(rp_bdf 0)")
+PFB=${PF##*/}
+wait_for 60 "$PF/driver"
+T0=$(topology)
+NL='
+'
+# The VFs are not brought online (NVMe virt-mgmt), so keep drivers off them.
+write "$PF/sriov_drivers_autoprobe" 0
+
+vfs_present() {	# vfs_present N
+	local n
+	n=$(ls -d "$PF"/virtfn* 2>/dev/null | wc -l)
+	[ "$n" = "$1" ] || fail "$n VFs, expected $1"
+}
+
+case_numvfs() {
+	write "$PF/sriov_numvfs" 2 &&
+	wait_for 30 "$PF/virtfn0" "$PF/virtfn1" &&
+	[ "$(cat "$PF/sriov_numvfs")" = 2 ] || fail "sriov_numvfs reads $(cat "$PF/sriov_numvfs")"
+	write "$PF/sriov_numvfs" 0 &&
+	wait_for 30 "!$PF/virtfn*" &&
+	same_topology "$T0"
+}
+
+case_numvfs_bad_input() {
+	for v in x -1 2x 0x; do
+		expect_errno EINVAL "$PF/sriov_numvfs" "$v"
+	done
+	expect_errno ERANGE "$PF/sriov_numvfs" 3
+	expect_errno ERANGE "$PF/sriov_numvfs" 70000
+	same_topology "$T0"
+	write "$PF/sriov_numvfs" 2 && vfs_present 2 &&
+	expect_errno EBUSY "$PF/sriov_numvfs" 1 && vfs_present 2 &&
+	write "$PF/sriov_numvfs" 0 && vfs_present 0 &&
+	same_topology "$T0"
+}
+
+# The test PF driver enables 2 VFs in probe and disables them in remove.
+case_pf_driver_probe_remove() {
+	write /sys/bus/pci/drivers/nvme/unbind "$PFB" &&
+	write "$PF/driver_override" pcibl_pf &&
+	insmod /modules/pcibl_pf.ko numvfs=2 &&
+	wait_for 30 "$PF/driver" && vfs_present 2 &&
+	[ "$(driver_of "$PFB")" = pcibl_pf ] || fail "PF driver is $(driver_of "$PFB")"
+	write /sys/bus/pci/drivers/pcibl_pf/unbind "$PFB" &&
+	wait_for 30 "!$PF/driver" "!$PF/virtfn*" &&
+	write /sys/bus/pci/drivers/pcibl_pf/bind "$PFB" &&
+	wait_for 30 "$PF/driver" && vfs_present 2
+}
+
+case_pf_driver_rmmod() {
+	rmmod pcibl_pf || fail "rmmod pcibl_pf"
+	wait_for 30 "!$PF/driver" "!$PF/virtfn*" &&
+	write "$PF/driver_override" "$NL" &&
+	write /sys/bus/pci/drivers_probe "$PFB" &&
+	wait_for 30 "$PF/driver" &&
+	same_topology "$T0"
+}

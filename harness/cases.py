@@ -1,0 +1,83 @@
+"""What the tests boot: groups of cases, one QEMU boot per group.
+
+A group names a topology (topologies.py), a guest script
+(guest/tests/<script>.sh) and the cases it runs in order (case_<name> in
+that script). Each case is reported on its own; a splat counts against the
+case that was running.
+
+XFAIL marks a case that fails because of a known bug of the unpatched
+kernel. It names the reference and the failure it expects: a case marked
+so that fails any other way, or passes, is a hard failure, so the mark
+must go the moment the series fixes the bug.
+"""
+
+
+class Group:
+    def __init__(self, name, topology, script, cases, params='', timeout=300,
+                 suite='scenario', modules=()):
+        self.name, self.topology, self.script = name, topology, script
+        self.cases, self.params, self.timeout = cases, params, timeout
+        self.suite, self.modules = suite, modules
+
+
+class XFail:
+    def __init__(self, ref, *patterns):
+        self.ref, self.patterns = ref, patterns
+
+
+# The lockdep cycle every pciehp hot-add or slot disable reports on 6.12.117,
+# and what it does to the rest of that boot.
+PCIEHP_LOCKDEP = (r'circular locking dependency.*locks:.*&ctrl->reset_lock.*'
+                  r'pci_rescan_remove_lock',
+                  r'lockdep (switched itself off|was already off|was off at the end)')
+PCIEHP_LOCKDEP_REF = ('pciehp reset_lock vs pci_rescan_remove_lock: Sebastian Ott, '
+                      'linux-pci 2024-11-11 "lockdep warning in pciehp"; '
+                      'shared/research/qemu.md splats 1 and 2')
+
+GROUPS = [
+    # --- scenario tests: one path each, asserting the resulting topology ---
+    Group('sysfs', 'acpiphp-cold', 'sysfs',
+          ['remove_rescan', 'dev_rescan', 'bus_rescan', 'port_remove_rescan',
+           'unbind_bind', 'driver_override', 'bad_input']),
+    Group('sriov', 'sriov', 'sriov',
+          ['numvfs', 'numvfs_bad_input', 'pf_driver_probe_remove', 'pf_driver_rmmod'],
+          modules=['pcibl_pf']),
+    Group('acpiphp', 'acpiphp', 'hotplug',
+          ['add', 'remove', 'add_two', 'power_off', 'power_bad_input'],
+          params='t_bus=rp0 t_bus2=rp1'),
+    Group('pciehp-add', 'pciehp', 'hotplug', ['add'], params='t_bus=rp0'),
+    Group('pciehp-button', 'pciehp-cold', 'hotplug', ['remove'], params='t_bus=rp0 t_id=nv0',
+          timeout=240),
+    Group('pciehp-power', 'pciehp-cold', 'hotplug', ['power_bad_input', 'power_off'],
+          params='t_bus=rp0 t_id=nv0'),
+    Group('shpchp', 'shpchp', 'hotplug', ['add', 'remove', 'power_bad_input'],
+          params='t_bus=br1 t_addr=0x1', timeout=300),
+    Group('nested', 'switch', 'hotplug', ['nested_remove_leaf', 'nested_port_rescan'],
+          timeout=240),
+]
+
+# --- race reproducers: each fails on the unpatched kernel ---
+REPRO_ITER = 't_iter=8'
+GROUPS += [
+    Group('repro-parent-child', 'switch', 'repro', ['parent_child_remove'],
+          REPRO_ITER, timeout=600, suite='repro'),
+    Group('repro-bind-remove', 'switch', 'repro', ['bind_during_remove'],
+          timeout=300, suite='repro', modules=['pcibl_pf']),
+    Group('repro-numvfs-remove', 'sriov-acpi', 'repro', ['numvfs_vs_remove'],
+          REPRO_ITER, timeout=600, suite='repro'),
+    Group('repro-pf-remove', 'sriov-acpi', 'repro', ['pf_unbind_vs_hotremove'],
+          REPRO_ITER, timeout=600, suite='repro', modules=['pcibl_pf']),
+    Group('repro-nested', 'switch', 'repro', ['nested_remove_pending_event'],
+          REPRO_ITER, timeout=600, suite='repro'),
+]
+
+XFAILS = {
+    'pciehp-add/add': XFail(PCIEHP_LOCKDEP_REF, *PCIEHP_LOCKDEP),
+    'pciehp-button/remove': XFail(PCIEHP_LOCKDEP_REF, *PCIEHP_LOCKDEP),
+    'pciehp-power/power_off': XFail(PCIEHP_LOCKDEP_REF, *PCIEHP_LOCKDEP),
+    'pciehp-power/final': XFail(PCIEHP_LOCKDEP_REF, *PCIEHP_LOCKDEP),
+    'nested/nested_remove_leaf': XFail(PCIEHP_LOCKDEP_REF, *PCIEHP_LOCKDEP),
+    'nested/nested_port_rescan': XFail(PCIEHP_LOCKDEP_REF, *PCIEHP_LOCKDEP),
+    'nested/final': XFail(PCIEHP_LOCKDEP_REF, *PCIEHP_LOCKDEP),
+}
+

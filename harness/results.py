@@ -1,0 +1,85 @@
+"""Turn one boot's console log into per-case results.
+
+The guest marks its cases in the kernel log (see guest/lib.sh):
+  @@BEGIN <case> lockdep=N   @@FAIL <case> <reason>   @@END <case> lockdep=N
+  @@INFO <case> <text>       @@DONE lockdep=N
+A splat belongs to the case that was running when it was printed (or that
+ran last before it). 'boot' covers everything before the first case and
+'final' the kmemleak scan and lockdep check after the last.
+"""
+import re
+
+import splats
+
+MARK = re.compile(r'@@(BEGIN|END|FAIL|INFO|DONE|BOOTED) ?(\S*) ?(.*)$')
+LOCK_CLASS = re.compile(r'\((&?[\w>.\-#/]+)\)\{')
+
+
+class Case:
+    def __init__(self, name):
+        self.name = name
+        self.reasons = []
+        self.info = []
+        self.begun = self.ended = False
+
+
+def summarize(splat):
+    """One line for a splat; lockdep reports name their lock classes."""
+    first = re.sub(r'^\[[ \d.]+\]\s*', '', splat.first.strip())
+    if splat.kind == 'lockdep':
+        classes = sorted(set(LOCK_CLASS.findall(splat.text())))
+        if classes:
+            first += ' [locks: %s]' % ', '.join(classes)
+    return 'splat %s: %s' % (splat.kind, first)
+
+
+def parse(lines, cases, outcome):
+    """LINES of console.log, CASES the names asked for, OUTCOME 'done' or
+    'timeout'. Returns an ordered list of Case, with 'boot' first and
+    'final' last."""
+    byname = {'boot': Case('boot')}
+    for n in cases:
+        byname[n] = Case(n)
+    byname['final'] = Case('final')
+    byname['boot'].begun = True
+    owner = ['boot'] * len(lines)       # which case each console line belongs to
+    current, done, lockdep_end = 'boot', False, None
+    for i, line in enumerate(lines):
+        m = MARK.search(line)
+        if m:
+            kind, name, rest = m.groups()
+            c = byname.get(name)
+            if kind == 'BEGIN' and c:
+                byname[current].ended = True
+                current, c.begun = name, True
+                if 'lockdep=0' in rest:
+                    c.reasons.append('lockdep was already off (an earlier report)')
+            elif kind == 'END' and c:
+                c.ended = True
+                if 'lockdep=0' in rest and not any('lockdep was already' in r
+                                                   for r in c.reasons):
+                    c.reasons.append('lockdep switched itself off')
+            elif kind == 'FAIL' and c:
+                c.reasons.append(rest)
+            elif kind == 'INFO' and c:
+                c.info.append(rest)
+            elif kind == 'DONE':
+                byname[current].ended = True
+                current, done = 'final', True
+                byname['final'].begun = True
+                lockdep_end = re.search(r'lockdep=(\S+)', rest).group(1)
+        owner[i] = current
+    for s in splats.scan(lines):
+        byname[owner[s.lineno - 1]].reasons.append(summarize(s))
+    if done:
+        byname['final'].ended = True
+        if lockdep_end == '0' and not byname['final'].reasons:
+            byname['final'].reasons.append('lockdep was off at the end of the run')
+    else:
+        what = 'hang: killed after the time limit' if outcome == 'timeout' else \
+            'the guest stopped without finishing (panic?)'
+        byname[current].reasons.append(what)
+        for c in byname.values():
+            if not c.begun:
+                c.reasons.append('not run (an earlier case did not finish)')
+    return list(byname.values())

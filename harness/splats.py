@@ -1,0 +1,99 @@
+"""Find kernel splats in a console log.
+
+Every QEMU run's whole console log goes through scan(); any hit that is not
+allowlisted fails the run. An allowlist entry needs a reason and a
+reference (a mailing-list thread or commit), see ALLOWLIST.
+"""
+import re
+import sys
+
+# (kind, regex): the first line of every report we care about.
+SIGNATURES = [
+    ('kasan', r'BUG: KASAN: '),
+    ('ubsan', r'UBSAN: '),
+    ('lockdep', r'WARNING: .*(lock|RCU usage)'),
+    ('lockdep', r'INFO: trying to register non-static key'),
+    ('lockdep', r'DEBUG_LOCKS_WARN_ON'),
+    ('hung-task', r'INFO: task .* blocked for more than \d+ seconds'),
+    ('rcu-stall', r'rcu: INFO: .* detected (expedited )?stalls'),
+    ('soft-lockup', r'watchdog: BUG: soft lockup'),
+    ('list-corruption', r'list_(add|del) corruption'),
+    ('debugobjects', r'ODEBUG: '),
+    ('kmemleak', r'unreferenced object 0x[0-9a-f]+'),
+    ('kmemleak', r'kmemleak: \d+ new suspected memory leaks'),
+    ('bug', r'kernel BUG at '),
+    ('bug', r'BUG: '),
+    ('oops', r'Oops: |general protection fault'),
+    ('warning', r'WARNING: '),
+    ('panic', r'Kernel panic - not syncing'),
+    ('trace', r'Call Trace:'),
+]
+_SIG = [(kind, re.compile(rx)) for kind, rx in SIGNATURES]
+
+# Each entry: regex on the splat's first line, plus a regex that must also
+# occur in the report's body (the lines up to the next splat), a reason
+# and a reference. Keep this empty unless a report is outside the series'
+# scope and cannot be avoided by the test; known bugs the series fixes are
+# expected failures of their tests, never allowlisted.
+ALLOWLIST = [
+]
+
+
+class Splat:
+    def __init__(self, kind, lineno, first, body):
+        self.kind, self.lineno, self.first, self.body = kind, lineno, first, body
+
+    def text(self):
+        return '\n'.join(self.body)
+
+    def __str__(self):
+        return '%s at console line %d: %s' % (self.kind, self.lineno, self.first.strip())
+
+
+def _classify(line):
+    for kind, rx in _SIG:
+        if rx.search(line):
+            return kind
+    return None
+
+
+def scan(lines, context=200):
+    """Return the splats in LINES (a list of str), allowlisted ones removed.
+    A 'Call Trace:' within CONTEXT lines of another report belongs to it."""
+    found = []
+    for i, line in enumerate(lines):
+        kind = _classify(line)
+        if kind is None:
+            continue
+        if kind == 'trace' and found and i - found[-1].lineno < context:
+            continue
+        if found and i - found[-1].lineno < 3 and found[-1].kind == kind:
+            continue            # one report, several matching header lines
+        found.append(Splat(kind, i, line, []))
+    for n, s in enumerate(found):
+        end = found[n + 1].lineno if n + 1 < len(found) else len(lines)
+        s.body = lines[s.lineno:min(end, s.lineno + context)]
+        s.lineno += 1           # 1-based for people
+    return [s for s in found if not allowlisted(s)]
+
+
+def allowlisted(splat):
+    for first_rx, body_rx, _reason, _ref in ALLOWLIST:
+        if re.search(first_rx, splat.first) and re.search(body_rx, splat.text()):
+            return True
+    return False
+
+
+def main(argv):
+    """splats.py LOG...: print the splats found, exit 1 if there are any."""
+    hits = 0
+    for path in argv[1:]:
+        with open(path, errors='replace') as f:
+            for s in scan(f.read().splitlines()):
+                print('%s: %s' % (path, s))
+                hits += 1
+    return 1 if hits else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

@@ -1,0 +1,97 @@
+"""Named QEMU 7.2 topologies (q35 under TCG), one per hotplug path.
+
+Each topology gives the QEMU arguments and the hotplug drivers that must
+own its slots; the guest checks the latter before any test runs
+(t_slots=DRIVER*N,...), so a test never silently exercises the wrong path.
+Facts behind the flags: ../shared/research/qemu.md.
+"""
+
+# Native PCIe hotplug needs ACPI bridge hotplug off on q35 (7.x machine
+# types default to acpiphp for root ports).
+NATIVE = ['-global', 'ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off']
+
+
+def root_port(i, extra=''):
+    """pcie-root-port rp<i>: guest 0000:00:1x.y, pciehp/acpiphp slot i+1."""
+    dev, fn = 0x10 + i // 8, i % 8
+    arg = 'pcie-root-port,id=rp%d,bus=pcie.0,chassis=1,slot=%d,addr=0x%x.%d' % (
+        i, i + 1, dev, fn)
+    if fn == 0:
+        arg += ',multifunction=on'
+    return ['-device', arg + extra]
+
+
+def root_ports(n, extra=''):
+    return sum((root_port(i, extra) for i in range(n)), [])
+
+
+def null_disks(n):
+    """Block backends nb0..nb<n-1> for NVMe devices; they survive device_del."""
+    return sum((['-blockdev', 'null-co,node-name=nb%d,size=67108864,read-zeroes=on' % i]
+                for i in range(n)), [])
+
+
+def nvme(id_, bus, disk, extra=''):
+    return ['-device', 'nvme,id=%s,serial=%s,drive=%s,bus=%s%s' % (id_, id_, disk, bus, extra)]
+
+
+SRIOV_PF = ['-device', 'nvme-subsys,id=subsys0,nqn=pcibl-subsys0',
+            '-device', 'nvme,id=pf0,serial=pf0,subsys=subsys0,bus=rp0,'
+                       'sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2',
+            '-device', 'nvme-ns,drive=nb0,bus=pf0,nsid=1,shared=on']
+
+# name: (description, QEMU args, slot owners as "driver*count,...")
+TOPOLOGIES = {
+    'pciehp': (
+        'q35, 2 root ports with native PCIe hotplug (pciehp)',
+        NATIVE + root_ports(2) + null_disks(2),
+        'pciehp*2'),
+    'pciehp-cold': (
+        'q35, native pciehp root ports, NVMe and e1000e cold-plugged',
+        NATIVE + root_ports(2) + null_disks(2) + nvme('nv0', 'rp0', 'nb0') +
+        ['-device', 'e1000e,id=nic1,bus=rp1'],
+        'pciehp*2'),
+    'acpiphp': (
+        'q35, 2 root ports with ACPI hotplug (acpiphp, the QEMU 7.2 default)',
+        root_ports(2) + null_disks(2),
+        'acpiphp*2'),
+    'acpiphp-cold': (
+        'q35 ACPI hotplug, NVMe and e1000e cold-plugged below the root ports',
+        root_ports(2) + null_disks(2) + nvme('nv0', 'rp0', 'nb0') +
+        ['-device', 'e1000e,id=nic1,bus=rp1'],
+        'acpiphp*2'),
+    'shpchp': (
+        'q35, a PCI bridge with an SHPC (shpchp) on pcie.0',
+        NATIVE + ['-device', 'pci-bridge,id=br1,chassis_nr=1,shpc=on,bus=pcie.0,addr=0x5'] +
+        null_disks(2),
+        'shpchp*31'),
+    'switch': (
+        'q35, root port -> PCIe switch, 2 hotplug downstream ports, NVMe on each '
+        '(nested pciehp)',
+        NATIVE + root_ports(1) + null_disks(2) +
+        ['-device', 'x3130-upstream,id=up0,bus=rp0',
+         '-device', 'xio3130-downstream,id=dp0,bus=up0,chassis=2,slot=1',
+         '-device', 'xio3130-downstream,id=dp1,bus=up0,chassis=2,slot=2'] +
+        nvme('nv0', 'dp0', 'nb0') + nvme('nv1', 'dp1', 'nb1'),
+        'pciehp*3'),
+    'sriov': (
+        'q35 native, NVMe PF with SR-IOV (sriov_max_vfs=2) on rp0, rp1 free',
+        NATIVE + root_ports(2) + null_disks(2) + SRIOV_PF,
+        'pciehp*2'),
+    'sriov-acpi': (
+        'q35 ACPI hotplug (acpiphp), NVMe PF with SR-IOV on rp0',
+        root_ports(2) + null_disks(2) + SRIOV_PF,
+        'acpiphp*2'),
+    'slots8': (
+        'q35, 8 native pciehp root ports, one NVMe backend each',
+        NATIVE + root_ports(8, ',io-reserve=0') + null_disks(8),
+        'pciehp*8'),
+}
+
+
+def qemu_args(name):
+    return ['-machine', 'q35'] + TOPOLOGIES[name][1]
+
+
+def slot_owners(name):
+    return TOPOLOGIES[name][2]

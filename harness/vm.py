@@ -1,0 +1,169 @@
+"""Boot a kernel in QEMU (TCG) with the test initramfs and serve the guest.
+
+Channels:
+  ttyS0  console -> <outdir>/console.log (kernel log and the guest's
+         protocol lines, written through /dev/kmsg so they never interleave)
+  ttyS1  <-> host: the guest writes "@@REQ <seq> <command> <args>", the host
+         answers "@@REP <seq> <result>" (see Guest.handle)
+  QMP    the host's own control of QEMU
+"""
+import json
+import os
+import socket
+import subprocess
+import threading
+import time
+
+from qmp import QMP, QMPError
+import topologies
+
+QEMU = 'qemu-system-x86_64'
+
+
+class VM:
+    def __init__(self, kernel, initrd, topology, outdir, append='', memory='2G',
+                 extra=()):
+        self.kernel, self.initrd, self.topology = kernel, initrd, topology
+        self.outdir = outdir
+        self.append, self.memory, self.extra = append, memory, list(extra)
+        self.console = os.path.join(outdir, 'console.log')
+        self.hostlog = open(os.path.join(outdir, 'host.log'), 'w')
+        self.proc = self.qmp = None
+
+    def cmdline(self):
+        o = self.outdir
+        append = ('console=ttyS0 printk.devkmsg=on log_buf_len=8M panic=-1 '
+                  'slot_owners=%s %s' % (topologies.slot_owners(self.topology),
+                                         self.append)).strip()
+        return [QEMU, '-accel', 'tcg,thread=multi', '-smp', '2', '-m', self.memory,
+                '-nodefaults', '-nographic', '-no-reboot',
+                '-kernel', self.kernel, '-initrd', self.initrd, '-append', append,
+                '-chardev', 'file,id=con,path=%s' % self.console, '-serial', 'chardev:con',
+                '-chardev', 'socket,id=ctl,path=%s/ctl.sock,server=on,wait=off' % o,
+                '-serial', 'chardev:ctl',
+                '-qmp', 'unix:%s/qmp.sock,server=on,wait=off' % o,
+                ] + topologies.qemu_args(self.topology) + self.extra
+
+    def log(self, msg):
+        self.hostlog.write('%.3f %s\n' % (time.monotonic(), msg))
+        self.hostlog.flush()
+
+    def run(self, timeout):
+        """Boot, serve the guest until it powers off or TIMEOUT seconds pass.
+        Returns 'done' or 'timeout' (the VM is killed then)."""
+        for s in ('ctl.sock', 'qmp.sock'):
+            try:
+                os.unlink(os.path.join(self.outdir, s))
+            except FileNotFoundError:
+                pass
+        cmd = self.cmdline()
+        with open(os.path.join(self.outdir, 'cmdline.txt'), 'w') as f:
+            f.write(' '.join("'%s'" % a if ' ' in a else a for a in cmd) + '\n')
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                     stdout=self.hostlog, stderr=subprocess.STDOUT)
+        try:
+            self.qmp = QMP(os.path.join(self.outdir, 'qmp.sock'))
+            guest = Guest(self, os.path.join(self.outdir, 'ctl.sock'))
+            threading.Thread(target=guest.serve, daemon=True).start()
+            deadline = time.monotonic() + timeout
+            while self.proc.poll() is None:
+                if time.monotonic() > deadline:
+                    raise subprocess.TimeoutExpired(cmd, timeout)
+                if self.guest_done():
+                    # Every result is in. Power-off may itself hang on a
+                    # deadlocked device_lock (device_shutdown): give it a
+                    # moment, then stop the VM.
+                    try:
+                        self.proc.wait(15)
+                    except subprocess.TimeoutExpired:
+                        self.log('guest done but still running: killing QEMU')
+                    break
+                time.sleep(0.5)
+            return 'done'
+        except subprocess.TimeoutExpired:
+            self.log('timeout after %d s: killing QEMU' % timeout)
+            return 'timeout'
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+            if self.qmp:
+                self.qmp.close()
+            self.hostlog.close()
+
+
+    def guest_done(self):
+        try:
+            with open(self.console, 'rb') as f:
+                f.seek(max(0, os.path.getsize(self.console) - 4096))
+                return b'@@DONE' in f.read()
+        except OSError:
+            return False
+
+
+class Guest:
+    """Answers the guest's requests on ttyS1."""
+
+    def __init__(self, vm, path):
+        self.vm = vm
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(path)
+        self.lock = threading.Lock()        # the ttyS1 socket
+        self.qmp_lock = threading.Lock()    # QMP is one request at a time
+
+    def serve(self):
+        buf = b''
+        try:
+            while True:
+                chunk = self.sock.recv(4096)
+                if not chunk:
+                    return
+                buf += chunk
+                while b'\n' in buf:
+                    line, buf = buf.split(b'\n', 1)
+                    line = line.decode(errors='replace').strip()
+                    if line.startswith('@@REQ '):
+                        _, seq, rest = line.split(' ', 2)
+                        # A request may block (waitdel): serve each in a thread.
+                        threading.Thread(target=self.reply, args=(seq, rest),
+                                         daemon=True).start()
+        except OSError:
+            return
+
+    def reply(self, seq, request):
+        cmd, _, arg = request.partition(' ')
+        self.vm.log('REQ %s %s' % (seq, request))
+        try:
+            result = self.handle(cmd, arg)
+        except (QMPError, ValueError, OSError) as e:
+            result = 'error %s' % str(e).replace('\n', ' ')
+        self.vm.log('REP %s %s' % (seq, result))
+        with self.lock:
+            self.sock.sendall(('@@REP %s %s\n' % (seq, result)).encode())
+
+    def handle(self, cmd, arg):
+        """add JSON        device_add with these arguments
+           del ID          device_del (returns at once; QEMU may take seconds)
+           waitdel ID SECS wait for DEVICE_DELETED of ID
+           qmp JSON        any QMP command {"execute":..., "arguments":...}"""
+        qmp = self.vm.qmp
+        if cmd == 'waitdel':
+            dev, secs = arg.split()
+            deadline = time.monotonic() + float(secs)
+            while time.monotonic() < deadline:
+                with self.qmp_lock:     # short waits: let other requests in
+                    if qmp.wait_event('DEVICE_DELETED', 0.2, device=dev):
+                        return 'ok'
+            return 'timeout'
+        with self.qmp_lock:
+            if cmd == 'add':
+                qmp.execute('device_add', **json.loads(arg))
+                return 'ok'
+            if cmd == 'del':
+                qmp.execute('device_del', id=arg)
+                return 'ok'
+            if cmd == 'qmp':
+                msg = json.loads(arg)
+                return 'ok %s' % json.dumps(qmp.execute(msg['execute'],
+                                                        **msg.get('arguments', {})))
+        return 'error unknown request %s' % cmd

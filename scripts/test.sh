@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): install, apply the series, build the
+# debug kernel, run the static checks and every QEMU test group. The last
+# line is "tests: N passed, N failed" over all of them.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+log=$(mktemp); trap 'rm -f "$log"' EXIT
+step() { echo "== $* ($(date +%T))"; }
+die() { echo "FAIL  setup: $*"; echo "tests: 0 passed, 1 failed"; exit 1; }
+
+t0=$(date +%s)
+step "install packages";  scripts/install-deps.sh || die "install-deps"
+step "apply the series";  scripts/series.sh apply || die "series does not apply"
+step "build the debug kernel"
+tb=$(date +%s)
+scripts/build.sh --tree series --flavour debug || die "kernel build"
+echo "   build took $(( $(date +%s) - tb )) s"
+
+step "static checks"
+scripts/check-patches.sh | tee "$log"
+pass=$(grep -c '^PASS ' "$log"); fail=$(grep -c '^FAIL ' "$log")
+
+step "QEMU tests"
+harness/run.py --kernel series --suite all | tee "$log"
+p=$(sed -n 's/^tests: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log")
+f=$(sed -n 's/^tests: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log")
+[ -n "$p" ] || { p=0; f=1; echo "FAIL  harness: no summary line"; }
+echo "   total $(( $(date +%s) - t0 )) s"
+echo "tests: $((pass + p)) passed, $((fail + f)) failed"
+[ $((fail + f)) = 0 ]
