@@ -132,13 +132,32 @@ slot_of() {
 	return 1
 }
 
+# slot_owner SLOTDIR: the hotplug driver behind a /sys/bus/pci/slots entry:
+# pciehp if the bridge above it has its pciehp port service bound, shpchp
+# if shpchp drives the bridge, acpiphp otherwise (ACPI slots, also on the
+# root bus, have no driver of their own in sysfs).
+slot_owner() {
+	local bus br svc
+	bus=$(cut -d: -f1,2 "$1/address")
+	for br in /sys/bus/pci/devices/*; do
+		[ -r "$br/secondary_bus_number" ] || continue
+		[ "$(printf '%s:%02x' "${bus%:*}" "$(cat "$br/secondary_bus_number")")" = "$bus" ] ||
+			continue
+		for svc in "$br"/*:pcie004/driver; do
+			[ -e "$svc" ] && { basename "$(readlink "$svc")"; return; }
+		done
+		[ "$(driver_of "${br##*/}")" = shpchp ] && { echo shpchp; return; }
+	done
+	echo acpiphp
+}
+
 # check_slot_owners "pciehp*2,acpiphp*1": exactly these hotplug drivers own
 # the slots in /sys/bus/pci/slots.
 check_slot_owners() {
 	local want got s
 	want=$(echo "$1" | tr , '\n' | sort | tr '\n' ' ')
 	got=$(for s in /sys/bus/pci/slots/*; do
-		[ -e "$s/module" ] && basename "$(readlink "$s/module")"
+		[ -e "$s/address" ] && slot_owner "$s"
 	      done | sort | uniq -c | awk '{ print $2 "*" $1 }' | tr '\n' ' ')
 	info "slot owners: ${got:-none}"
 	[ "$got" = "$want" ] || fail "slot owners are '${got:-none}', expected '$want'"

@@ -67,7 +67,7 @@ def parse(lines, cases, outcome):
                 byname[current].ended = True
                 current, done = 'final', True
                 byname['final'].begun = True
-                lockdep_end = re.search(r'lockdep=(\S+)', rest).group(1)
+                lockdep_end = re.search(r'lockdep=(\S+)', line).group(1)
         owner[i] = current
     for s in splats.scan(lines):
         byname[owner[s.lineno - 1]].reasons.append(summarize(s))

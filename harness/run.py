@@ -46,7 +46,7 @@ def build_modules(tree):
     return kos
 
 
-def run_group(g, tree, initrd, log):
+def run_group(g, tree, initrd, log, progress=None):
     outdir = os.path.join(TOP, 'out', 'runs', tree, g.name)
     os.makedirs(outdir, exist_ok=True)
     append = 'script=%s cases=%s %s' % (g.script, ','.join(g.cases), g.params)
@@ -54,7 +54,7 @@ def run_group(g, tree, initrd, log):
             outdir, append)
     t0 = time.monotonic()
     log('boot %-14s %s' % (g.name, topologies.TOPOLOGIES[g.topology][0]))
-    outcome = vm.run(g.timeout)
+    outcome = vm.run(g.timeout, progress)
     secs = time.monotonic() - t0
     with open(vm.console, errors='replace') as f:
         lines = f.read().splitlines()

@@ -82,6 +82,10 @@ TOPOLOGIES = {
         'q35 ACPI hotplug (acpiphp), NVMe PF with SR-IOV on rp0',
         root_ports(2) + null_disks(2) + SRIOV_PF,
         'acpiphp*2'),
+    'demo': (
+        'q35, 4 native pciehp root ports, NVMe SR-IOV PF cold-plugged on rp0',
+        NATIVE + root_ports(4) + null_disks(4) + SRIOV_PF,
+        'pciehp*4'),
     'slots8': (
         'q35, 8 native pciehp root ports, one NVMe backend each',
         NATIVE + root_ports(8, ',io-reserve=0') + null_disks(8),

@@ -32,7 +32,7 @@ class VM:
 
     def cmdline(self):
         o = self.outdir
-        append = ('console=ttyS0 printk.devkmsg=on log_buf_len=8M panic=-1 '
+        append = ('console=ttyS0 printk.time=1 printk.devkmsg=on log_buf_len=8M panic=-1 '
                   'slot_owners=%s %s' % (topologies.slot_owners(self.topology),
                                          self.append)).strip()
         return [QEMU, '-accel', 'tcg,thread=multi', '-smp', '2', '-m', self.memory,
@@ -48,8 +48,9 @@ class VM:
         self.hostlog.write('%.3f %s\n' % (time.monotonic(), msg))
         self.hostlog.flush()
 
-    def run(self, timeout):
+    def run(self, timeout, progress=None):
         """Boot, serve the guest until it powers off or TIMEOUT seconds pass.
+        PROGRESS, if given, is called with each new console line.
         Returns 'done' or 'timeout' (the VM is killed then)."""
         for s in ('ctl.sock', 'qmp.sock'):
             try:
@@ -66,7 +67,9 @@ class VM:
             guest = Guest(self, os.path.join(self.outdir, 'ctl.sock'))
             threading.Thread(target=guest.serve, daemon=True).start()
             deadline = time.monotonic() + timeout
+            tail = Tail(self.console, progress)
             while self.proc.poll() is None:
+                tail.poll()
                 if time.monotonic() > deadline:
                     raise subprocess.TimeoutExpired(cmd, timeout)
                 if self.guest_done():
@@ -79,6 +82,7 @@ class VM:
                         self.log('guest done but still running: killing QEMU')
                     break
                 time.sleep(0.5)
+            tail.poll()
             return 'done'
         except subprocess.TimeoutExpired:
             self.log('timeout after %d s: killing QEMU' % timeout)
@@ -99,6 +103,25 @@ class VM:
                 return b'@@DONE' in f.read()
         except OSError:
             return False
+
+
+class Tail:
+    """Feed the lines appended to a file to a callback."""
+
+    def __init__(self, path, callback):
+        self.path, self.callback, self.pos, self.part = path, callback, 0, b''
+
+    def poll(self):
+        if not self.callback or not os.path.exists(self.path):
+            return
+        with open(self.path, 'rb') as f:
+            f.seek(self.pos)
+            data = f.read()
+        self.pos += len(data)
+        lines = (self.part + data).split(b'\n')
+        self.part = lines.pop()
+        for line in lines:
+            self.callback(line.decode(errors='replace'))
 
 
 class Guest:

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Live hotplug demonstration: boot the series' debug kernel on a q35
+machine with native PCIe hotplug and an SR-IOV NVMe PF, hot-add and remove
+devices, toggle VFs, and print what happens as it happens, then a summary.
+
+usage: harness/demo.py [--kernel series|base]
+"""
+import argparse
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import run                   # noqa: E402
+from cases import Group      # noqa: E402
+
+STEPS = ['boot_topology', 'hot_add_two', 'sriov_enable', 'sysfs_remove_rescan',
+         'unbind_bind', 'sriov_disable', 'slot_power_off', 'button_remove']
+TS = re.compile(r'^\[\s*([\d.]+)\]')
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument('--kernel', default='series', choices=('series', 'base'))
+    args = ap.parse_args()
+    group = Group('demo', 'demo', 'demo', STEPS, timeout=400)
+    stamps, release = {}, ['?']
+
+    def progress(line):
+        m = run.results.MARK.search(line)
+        ts = TS.match(line)
+        t = float(ts.group(1)) if ts else 0.0
+        if 'Linux version' in line:
+            release[0] = line.split('Linux version ')[1].split()[0]
+            print('[%7.2f] booting %s' % (t, release[0]), flush=True)
+        if not m:
+            if re.search(r'pciehp|shpchp|acpiphp|SR-IOV|enabling device|Link Up|'
+                         r'Card present|Button press|splat|BUG:|WARNING:', line):
+                print('[%7.2f]     kernel: %s' % (t, line[ts.end():].strip() if ts else line),
+                      flush=True)
+            return
+        kind, name, rest = m.groups()
+        if kind in ('BEGIN', 'END'):
+            stamps.setdefault(name, {})[kind] = t
+        if kind == 'BEGIN' and name != 'final':
+            print('[%7.2f] >>> %s' % (t, name.replace('_', ' ')), flush=True)
+        elif kind == 'INFO':
+            print('[%7.2f]     %s' % (t, rest), flush=True)
+        elif kind == 'FAIL':
+            print('[%7.2f] !!! %s: %s' % (t, name, rest), flush=True)
+
+    kos = run.build_modules(args.kernel)
+    initrd = run.initramfs.build(os.path.join(run.TOP, 'out', 'runs', args.kernel,
+                                              'initramfs.cpio.gz'), kos)
+    g, cases, secs, outdir = run.run_group(group, args.kernel, initrd, print, progress)
+    print('\n%-22s %-6s %8s  %s' % ('step', 'result', 'seconds', 'details'))
+    print('-' * 78)
+    failed = 0
+    for c in cases:
+        v, why = run.verdict(g, c)
+        failed += v == 'FAIL'
+        st = stamps.get(c.name, {})
+        dt = '%.2f' % (st['END'] - st['BEGIN']) if 'END' in st and 'BEGIN' in st else '-'
+        print('%-22s %-6s %8s  %s' % (c.name, v, dt, (why or '; '.join(c.info))[:120]))
+    print('-' * 78)
+    print('kernel %s, %.0f s wall clock (TCG), log %s' % (
+        release[0], secs, os.path.relpath(outdir, run.TOP) + '/console.log'))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
