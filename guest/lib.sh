@@ -32,6 +32,9 @@ run_case() {
 	elif ! "case_$CASE"; then
 		[ $FAILED = 1 ] || fail "case returned an error"
 	fi
+	# Let asynchronous work the case started (IRQ threads, hotplug
+	# workqueues) report against this case rather than the next.
+	sleep 1
 	say "@@END $CASE lockdep=$(lockdep_on)"
 }
 
@@ -39,6 +42,7 @@ run_case() {
 SEQ=0
 # ask CMD ARGS: send a request, leave the reply in $REP; 0 if it says ok
 ask() {
+	local _tag _seq
 	if [ -z "$HOST_OPEN" ]; then
 		stty -F /dev/ttyS1 raw -echo 2>/dev/null
 		exec 3<>/dev/ttyS1
@@ -46,8 +50,8 @@ ask() {
 	fi
 	SEQ=$((SEQ + 1))
 	echo "@@REQ $SEQ $*" >&3
-	while read -r tag id REP <&3; do
-		[ "$tag" = "@@REP" ] && [ "$id" = "$SEQ" ] && break
+	while read -r _tag _seq REP <&3; do
+		[ "$_tag" = "@@REP" ] && [ "$_seq" = "$SEQ" ] && break
 	done
 	case "$REP" in ok*) return 0 ;; esac
 	return 1
@@ -80,11 +84,14 @@ write() {
 	[ "$r" = ok ] || fail "write '$2' > $1: $r"
 }
 
-# expect_errno ERRNO PATH VALUE: the write must fail with ERRNO
+# expect_errno ERRNO[|ERRNO...] PATH VALUE: the write must fail so
 expect_errno() {
 	local r
 	r=$(gt write "$2" "$3")
-	[ "$r" = "$1" ] || fail "write '$3' > $2: got $r, expected $1"
+	case "|$1|" in
+	*"|$r|"*) ;;
+	*) fail "write '$3' > $2: got $r, expected $1" ;;
+	esac
 }
 
 # wait_for SECS [!]GLOB...: all present (or absent with !) within SECS
@@ -94,6 +101,23 @@ wait_for() {
 }
 
 present() { wait_for 0 "$@"; }
+
+# wait_ready SECS DEVGLOB...: each device is bound and its driver finished
+# probing (the driver symlink appears before .probe() runs, so also wait
+# for what the probe creates: a netdev, an NVMe controller).
+wait_ready() {
+	local secs=$1 d drv
+	shift
+	wait_for "$secs" $(for d in "$@"; do echo "$d/driver"; done) || return 1
+	for d in "$@"; do
+		drv=$(basename "$(readlink $d/driver)")
+		case $drv in
+		e1000e|igb) wait_for "$secs" "$d/net/*" || return 1 ;;
+		nvme) wait_for "$secs" "$d/nvme/nvme*" || return 1 ;;
+		esac
+	done
+}
+exists() { gt wait 0 "$@" > /dev/null; }	# like present, but only a test
 
 # One line per PCI device: BDF vendor:device driver. For "nothing changed".
 topology() {
@@ -120,13 +144,14 @@ dev_below() { ls -d /sys/bus/pci/devices/$1/0000:*:*.0 2>/dev/null | head -n 1; 
 # Root port rp<i> of topologies.py: rp_bdf 0 -> 0000:00:10.0
 rp_bdf() { printf '0000:00:%02x.%x' $((0x10 + $1 / 8)) $(($1 % 8)); }
 
-# slot_of BRIDGE_BDF: the /sys/bus/pci/slots entry of the slot below it
+# slot_of BRIDGE_BDF [DEV]: the /sys/bus/pci/slots entry of slot DEV (hex,
+# default 00) below the bridge
 slot_of() {
 	local s sec
-	sec=$(cat /sys/bus/pci/devices/$1/subordinate_bus_number 2>/dev/null)
+	sec=$(cat /sys/bus/pci/devices/$1/secondary_bus_number 2>/dev/null)
 	for s in /sys/bus/pci/slots/*; do
 		case "$(cat "$s/address")" in
-		"$(printf '0000:%02x:00' "$sec")") echo "$s"; return 0 ;;
+		"$(printf '0000:%02x:%s' "$sec" "${2:-00}")") echo "$s"; return 0 ;;
 		esac
 	done
 	return 1
@@ -143,8 +168,8 @@ slot_owner() {
 		[ -r "$br/secondary_bus_number" ] || continue
 		[ "$(printf '%s:%02x' "${bus%:*}" "$(cat "$br/secondary_bus_number")")" = "$bus" ] ||
 			continue
-		for svc in "$br"/*:pcie004/driver; do
-			[ -e "$svc" ] && { basename "$(readlink "$svc")"; return; }
+		for svc in "$br"/*:pcie*/driver; do
+			[ "$(basename "$(readlink "$svc")")" = pciehp ] && { echo pciehp; return; }
 		done
 		[ "$(driver_of "${br##*/}")" = shpchp ] && { echo shpchp; return; }
 	done

@@ -73,7 +73,14 @@ def parse(lines, cases, outcome):
         byname[owner[s.lineno - 1]].reasons.append(summarize(s))
     if done:
         byname['final'].ended = True
-        if lockdep_end == '0' and not byname['final'].reasons:
+        # 'final' proves lockdep stayed on; if a case's lockdep report
+        # switched it off, that case has already failed for it.
+        reported = any('splat lockdep' in r for c in byname.values() for r in c.reasons
+                       if c.name != 'final')
+        if reported:
+            byname['final'].reasons = [r for r in byname['final'].reasons
+                                       if not r.startswith('lockdep was')]
+        elif lockdep_end == '0' and not byname['final'].reasons:
             byname['final'].reasons.append('lockdep was off at the end of the run')
     else:
         what = 'hang: killed after the time limit' if outcome == 'timeout' else \

@@ -6,7 +6,7 @@ dev_at() { echo "/sys/bus/pci/devices/$(rp_bdf "$1")/0000:*:00.0"; }
 count() { ls -d /sys/bus/pci/devices/* | wc -l; }
 
 case_boot_topology() {
-	wait_for 60 "$PF/driver" || return 1
+	wait_ready 60 "$PF" || return 1
 	info "$(count) PCI devices; slots: $(ls /sys/bus/pci/slots | tr '\n' ' ')"
 }
 

@@ -24,7 +24,7 @@ add() {		# add ID DRIVER BUS: device_add, wait until bound
 		qadd id="$1" driver=nvme serial="$1" drive=nb"${3#rp}" bus="$3" ${t_addr:+addr=$t_addr}
 	else
 		qadd id="$1" driver="$2" bus="$3" ${t_addr:+addr=$t_addr}
-	fi && wait_for 60 "$dev/driver"
+	fi && wait_ready 60 "$dev"
 }
 
 remove() {	# remove ID BUS: device_del, wait until gone in the guest and in QEMU
@@ -53,16 +53,19 @@ case_power_off() {
 	if [ -z "$t_id" ]; then
 		add "$id" e1000e "${t_bus:-rp0}" || return 1
 	fi
-	slot=$(slot_of "$BR") || { fail "no slot for $BR"; return 1; }
+	slot=$(slot_of "$BR" "$SLOTDEV") || { fail "no slot for $BR"; return 1; }
 	write "$slot/power" 0 &&
 	wait_for 30 "!$DEV" &&
 	host waitdel "$id" 30
 }
 
-# Garbage must be refused and change nothing.
+# Garbage must be refused and change nothing (on an occupied slot).
 case_power_bad_input() {
 	local slot t
-	slot=$(slot_of "$BR") || { fail "no slot for $BR"; return 1; }
+	slot=$(slot_of "$BR" "$SLOTDEV") || { fail "no slot for $BR"; return 1; }
+	if ! exists "$DEV"; then
+		add hp5 e1000e "${t_bus:-rp0}" || return 1
+	fi
 	t=$(topology)
 	for v in x 2 -1 1x; do
 		expect_errno EINVAL "$slot/power" "$v"
@@ -75,7 +78,7 @@ case_power_bad_input() {
 UP=/sys/bus/pci/devices/$(rp_bdf 0)/0000:01:00.0
 
 case_nested_remove_leaf() {
-	wait_for 60 "$UP/0000:02:00.0/0000:03:00.0/driver" "$UP/0000:02:01.0/0000:04:00.0/driver" &&
+	wait_ready 60 "$UP/0000:02:00.0/0000:03:00.0" "$UP/0000:02:01.0/0000:04:00.0" &&
 	host del nv0 &&
 	wait_for 60 "!$UP/0000:02:00.0/0000:03:00.0" &&
 	host waitdel nv0 30 &&
@@ -86,5 +89,5 @@ case_nested_port_rescan() {
 	write "$UP/remove" 1 &&
 	wait_for 30 "!$UP" &&
 	write /sys/bus/pci/rescan 1 &&
-	wait_for 60 "$UP/0000:02:01.0/0000:04:00.0/driver" "$UP/0000:02:00.0"
+	wait_ready 60 "$UP/0000:02:01.0/0000:04:00.0" "$UP/0000:02:00.0"
 }

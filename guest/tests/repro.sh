@@ -15,14 +15,14 @@ reported() {	# a kernel report since the case began?
 
 restore_switch() {	# rescan until the switch and both NVMe are back
 	write /sys/bus/pci/rescan 1
-	wait_for 60 "$DP0/0000:03:00.0/driver" "$DP1/0000:04:00.0/driver"
+	wait_ready 60 "$DP0/0000:03:00.0" "$DP1/0000:04:00.0"
 }
 
 # 1. Concurrent sysfs remove of a bridge and of a device below it: the
 #    device's remove_store holds no reference while it waits (UAF).
 case_parent_child_remove() {
 	local i
-	wait_for 60 "$DP0/0000:03:00.0/driver" "$DP1/0000:04:00.0/driver" || return 1
+	wait_ready 60 "$DP0/0000:03:00.0" "$DP1/0000:04:00.0" || return 1
 	for i in $(seq "$ITER"); do
 		info "iteration $i"
 		gt together "$UP/remove=1" "$DP0/0000:03:00.0/remove=1" > /dev/null
@@ -37,14 +37,14 @@ case_parent_child_remove() {
 #    (unbound) while nv0 is still being stopped; binding nv1 then must fail.
 case_bind_during_remove() {
 	local d r
-	wait_for 60 "$DP0/0000:03:00.0/driver" "$DP1/0000:04:00.0/driver" || return 1
+	wait_ready 60 "$DP0/0000:03:00.0" "$DP1/0000:04:00.0" || return 1
 	insmod /modules/pcibl_pf.ko numvfs=0 remove_delay=2000 || { fail insmod; return 1; }
 	for d in "$DP0/0000:03:00.0" "$DP1/0000:04:00.0"; do
 		write /sys/bus/pci/drivers/nvme/unbind "${d##*/}" &&
 		write "$d/driver_override" pcibl_pf &&
 		write /sys/bus/pci/drivers_probe "${d##*/}" || return 1
 	done
-	wait_for 10 "$DP1/0000:04:00.0/driver" "$DP0/0000:03:00.0/driver" || return 1
+	wait_ready 10 "$DP1/0000:04:00.0" "$DP0/0000:03:00.0" || return 1
 	gt write "$UP/remove" 1 > /dev/null &
 	# nv1 is stopped first (reverse order); then nv0's .remove() sleeps.
 	wait_for 30 "!$DP1/0000:04:00.0/driver" || return 1
@@ -69,14 +69,14 @@ readd_pf() {	# readd_pf N: hot-add a new PF (QEMU id pf<N>) below root port 0
 	PFID=pf$1
 	qadd id="$PFID" driver=nvme serial="s$PFID" subsys=subsys0 bus=rp0 \
 	     sriov_max_vfs=2 sriov_vq_flexible=4 sriov_vi_flexible=2 &&
-	wait_for 60 "$PF/driver"
+	wait_ready 60 "$PF"
 }
 
 # 3. sriov_numvfs writes racing hot-removal of the PF: device_lock(PF) ->
 #    pci_rescan_remove_lock in the writer, the reverse in the remover.
 case_numvfs_vs_remove() {
 	local i w
-	wait_for 60 "$PF/driver" || return 1
+	wait_ready 60 "$PF" || return 1
 	for i in $(seq "$ITER"); do
 		info "iteration $i"
 		write "$PF/sriov_drivers_autoprobe" 0
@@ -97,7 +97,7 @@ case_numvfs_vs_remove() {
 #    lock) and by hot-removal (pci_rescan_remove_lock held) at once.
 case_pf_unbind_vs_hotremove() {
 	local i slot
-	wait_for 60 "$PF/driver" || return 1
+	wait_ready 60 "$PF" || return 1
 	insmod /modules/pcibl_pf.ko numvfs=2 || { fail insmod; return 1; }
 	for i in $(seq "$ITER"); do
 		info "iteration $i"
@@ -121,7 +121,7 @@ case_pf_unbind_vs_hotremove() {
 #    for that thread in free_irq(); the thread waits for the lock.
 case_nested_remove_pending_event() {
 	local i slot cur=nv0
-	wait_for 60 "$DP0/0000:03:00.0/driver" "$DP1/0000:04:00.0/driver" || return 1
+	wait_ready 60 "$DP0/0000:03:00.0" "$DP1/0000:04:00.0" || return 1
 	for i in $(seq "$ITER"); do
 		info "iteration $i"
 		slot=$(slot_of 0000:02:00.0) || { fail "no slot below dp0"; return 1; }
@@ -134,6 +134,6 @@ case_nested_remove_pending_event() {
 			wait_for 30 "$DP0" || return 1
 			qadd id="$cur" driver=nvme serial="$cur" drive=nb0 bus=dp0 || return 1
 		fi
-		wait_for 60 "$DP0/0000:03:00.0/driver" "$DP1/0000:04:00.0/driver" || return 1
+		wait_ready 60 "$DP0/0000:03:00.0" "$DP1/0000:04:00.0" || return 1
 	done
 }

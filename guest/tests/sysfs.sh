@@ -2,7 +2,7 @@
 # nvme nv0 below root port 0, e1000e nic1 below root port 1).
 RP0=/sys/bus/pci/devices/$(rp_bdf 0)
 RP1=/sys/bus/pci/devices/$(rp_bdf 1)
-wait_for 60 "$RP0/0000:*/driver" "$RP1/0000:*/driver"
+wait_ready 60 "$RP0/0000:*" "$RP1/0000:*"
 NV=$(dev_below "$(rp_bdf 0)")
 NIC=$(dev_below "$(rp_bdf 1)")
 T0=$(topology)
@@ -13,7 +13,7 @@ case_remove_rescan() {
 	write "$NV/remove" 1 &&
 	wait_for 30 "!$NV" &&
 	write /sys/bus/pci/rescan 1 &&
-	wait_for 60 "$NV/driver" &&
+	wait_ready 60 "$NV" &&
 	same_topology "$T0"
 }
 
@@ -21,7 +21,7 @@ case_dev_rescan() {
 	write "$NIC/remove" 1 &&
 	wait_for 30 "!$NIC" &&
 	write "$RP1/rescan" 1 &&
-	wait_for 60 "$NIC/driver" &&
+	wait_ready 60 "$NIC" &&
 	same_topology "$T0"
 }
 
@@ -31,7 +31,7 @@ case_bus_rescan() {
 	write "$NIC/remove" 1 &&
 	wait_for 30 "!$NIC" &&
 	write "/sys/class/pci_bus/$bus/rescan" 1 &&
-	wait_for 60 "$NIC/driver" &&
+	wait_ready 60 "$NIC" &&
 	same_topology "$T0"
 }
 
@@ -39,7 +39,7 @@ case_port_remove_rescan() {
 	write "$RP0/remove" 1 &&
 	wait_for 30 "!$RP0" "!$NV" &&
 	write /sys/bus/pci/rescan 1 &&
-	wait_for 60 "$NV/driver" &&
+	wait_ready 60 "$NV" &&
 	same_topology "$T0"
 }
 
@@ -50,7 +50,7 @@ case_unbind_bind() {
 		write "/sys/bus/pci/drivers/$drv/unbind" "${d##*/}" &&
 		wait_for 30 "!$d/driver" &&
 		write "/sys/bus/pci/drivers/$drv/bind" "${d##*/}" &&
-		wait_for 30 "$d/driver" || return 1
+		wait_ready 30 "$d" || return 1
 	done
 	same_topology "$T0"
 }
@@ -63,7 +63,7 @@ case_driver_override() {
 	present "!$NIC/driver" &&
 	write "$NIC/driver_override" "$NL" &&
 	write /sys/bus/pci/drivers_probe "$b" &&
-	wait_for 30 "$NIC/driver" &&
+	wait_ready 30 "$NIC" &&
 	same_topology "$T0"
 }
 
