@@ -52,7 +52,7 @@ GROUPS = [
           params='t_bus=rp0 t_id=nv0'),
     Group('pciehp-input', 'pciehp-cold', 'hotplug', ['power_bad_input'],
           params='t_bus=rp0'),
-    Group('shpchp', 'shpchp', 'hotplug', ['add', 'remove', 'power_bad_input'],
+    Group('shpchp', 'shpchp', 'hotplug', ['add', 'remove', 'power_off', 'power_bad_input'],
           params='t_bus=br1 t_addr=0x1', timeout=300),
     Group('nested', 'switch', 'hotplug', ['nested_remove_leaf', 'nested_port_rescan'],
           timeout=240),
