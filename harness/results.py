@@ -11,6 +11,7 @@ import re
 
 import splats
 
+NOT_RUN = 'not run (an earlier case did not finish)'
 MARK = re.compile(r'@@(BEGIN|END|FAIL|INFO|DONE|BOOTED) ?(\S*) ?(.*)$')
 LOCK_CLASS = re.compile(r'\((&?[\w>.\-#/]+)\)\{')
 
@@ -73,9 +74,10 @@ def parse(lines, cases, outcome):
         byname[owner[s.lineno - 1]].reasons.append(summarize(s))
     if done:
         byname['final'].ended = True
-        # 'final' proves lockdep stayed on; if a case's lockdep report
-        # switched it off, that case has already failed for it.
-        reported = any('splat lockdep' in r for c in byname.values() for r in c.reasons
+        # 'final' proves lockdep stayed on; if a case's report switched
+        # it off, that case has already failed for it.
+        # (Any report taints the kernel, which also switches lockdep off.)
+        reported = any(r.startswith('splat ') for c in byname.values() for r in c.reasons
                        if c.name != 'final')
         if reported:
             byname['final'].reasons = [r for r in byname['final'].reasons
@@ -88,5 +90,5 @@ def parse(lines, cases, outcome):
         byname[current].reasons.append(what)
         for c in byname.values():
             if not c.begun:
-                c.reasons.append('not run (an earlier case did not finish)')
+                c.reasons.append(NOT_RUN)
     return list(byname.values())

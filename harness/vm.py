@@ -32,7 +32,7 @@ class VM:
 
     def cmdline(self):
         o = self.outdir
-        append = ('console=ttyS0 printk.time=1 printk.devkmsg=on log_buf_len=8M panic=-1 '
+        append = ('console=ttyS0 printk.time=1 printk.devkmsg=on log_buf_len=8M oops=panic panic=-1 '
                   'slot_owners=%s %s' % (topologies.slot_owners(self.topology),
                                          self.append)).strip()
         return [QEMU, '-accel', 'tcg,thread=multi', '-smp', '2', '-m', self.memory,

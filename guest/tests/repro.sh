@@ -8,9 +8,11 @@ UP=/sys/bus/pci/devices/$(rp_bdf 0)/0000:01:00.0
 DP0=$UP/0000:02:00.0
 DP1=$UP/0000:02:01.0
 
-reported() {	# a kernel report since the case began?
+reported() {	# a kernel report since the case began? (fails the case)
 	dmesg | sed -n "/@@BEGIN $CASE /,\$p" |
-		grep -qE 'BUG:|WARNING:|Oops|list_(add|del) corruption|INFO: task'
+		grep -qE 'BUG:|WARNING:|Oops|list_(add|del) corruption|INFO: task' || return 1
+	fail "kernel report, see the splat"
+	return 0
 }
 
 restore_switch() {	# rescan until the switch and both NVMe are back
@@ -67,7 +69,7 @@ PF=/sys/bus/pci/devices/$(rp_bdf 0)/0000:01:00.0
 PFID=pf0
 readd_pf() {	# readd_pf N: hot-add a new PF (QEMU id pf<N>) below root port 0
 	PFID=pf$1
-	qadd id="$PFID" driver=nvme serial="s$PFID" subsys=subsys0 bus=rp0 \
+	qadd id="$PFID" driver=nvme serial=pf0 subsys=subsys0 bus=rp0 \
 	     sriov_max_vfs=2 sriov_vq_flexible=4 sriov_vi_flexible=2 &&
 	wait_ready 60 "$PF"
 }
