@@ -24,7 +24,7 @@ base-kernel: tree
 
 ## cover        compile-coverage build (xen-pcifront, pci-hyperv), W=1 + sparse
 cover: tree
-	scripts/build.sh --tree series --flavour cover
+	scripts/cover.sh
 
 ## test         everything CI runs; ends with "tests: N passed, N failed"
 test:

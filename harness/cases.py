@@ -56,6 +56,8 @@ GROUPS = [
           params='t_bus=br1 t_addr=0x1', timeout=300),
     Group('nested', 'switch', 'hotplug', ['nested_remove_leaf', 'nested_port_rescan'],
           timeout=240),
+    Group('many-slots', 'slots8', 'hotplug', ['many_add_remove'], params='t_n=8',
+          timeout=300),
 ]
 
 # --- race reproducers: each fails on the unpatched kernel ---
@@ -72,13 +74,6 @@ GROUPS += [
     Group('repro-nested', 'switch', 'repro', ['nested_remove_pending_event'],
           REPRO_ITER, timeout=400, suite='repro'),
 ]
-
-# The slot 'power' file parses with simple_strtoul(): garbage reads as 0
-# and powers the slot off.
-POWER_INPUT_REF = ('drivers/pci/hotplug/pci_hotplug_core.c power_write_file(): '
-                   'simple_strtoul() takes garbage for 0')
-POWER_INPUT = (r"write '(x|-1|1x)' > \S+/power: got (ok|ENODEV), expected EINVAL",
-               r'topology changed')
 
 # How a reproduced race shows: a report (the guest sees it and stops), the
 # guest panicking on an oops, or a hang caught by the time limit.
@@ -102,13 +97,10 @@ XFAILS = {
     'repro-nested/nested_remove_pending_event': XFail(
         RESEARCH + 'I7 (removal waits for a pciehp IRQ thread that waits for the lock)',
         r'splat (hung-task|lockdep)', *RACE),
-    'acpiphp/power_bad_input': XFail(POWER_INPUT_REF, *POWER_INPUT),
-    'shpchp/power_bad_input': XFail(POWER_INPUT_REF, *POWER_INPUT),
-    'pciehp-input/power_bad_input': XFail(POWER_INPUT_REF + '; ' + PCIEHP_LOCKDEP_REF,
-                                          *(POWER_INPUT + PCIEHP_LOCKDEP)),
     'pciehp-add/add': XFail(PCIEHP_LOCKDEP_REF, *PCIEHP_LOCKDEP),
     'pciehp-button/remove': XFail(PCIEHP_LOCKDEP_REF, *PCIEHP_LOCKDEP),
     'pciehp-power/power_off': XFail(PCIEHP_LOCKDEP_REF, *PCIEHP_LOCKDEP),
+    'many-slots/many_add_remove': XFail(PCIEHP_LOCKDEP_REF, *PCIEHP_LOCKDEP),
     'nested/nested_remove_leaf': XFail(PCIEHP_LOCKDEP_REF, *PCIEHP_LOCKDEP),
     'nested/nested_port_rescan': XFail(PCIEHP_LOCKDEP_REF, *PCIEHP_LOCKDEP),
 }

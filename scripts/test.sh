@@ -18,7 +18,18 @@ scripts/build.sh --tree series --flavour debug || die "kernel build"
 echo "   build took $(( $(date +%s) - tb )) s"
 
 step "static checks"
-scripts/check-patches.sh | tee "$log"
+{
+	scripts/check-patches.sh
+	# Re-exporting the freshly applied series must reproduce patches/.
+	scripts/series.sh export > /dev/null
+	if [ -z "$(git status --porcelain -- patches)" ]; then
+		echo "PASS  static/series-roundtrip"
+	else
+		git status --short -- patches; echo "FAIL  static/series-roundtrip"
+		git checkout -q -- patches; git clean -q -fd -- patches
+	fi
+	scripts/cover.sh
+} | tee "$log"
 pass=$(grep -c '^PASS ' "$log"); fail=$(grep -c '^FAIL ' "$log")
 
 step "QEMU tests"

@@ -70,6 +70,7 @@ case_power_bad_input() {
 	for v in x 2 -1 1x; do
 		expect_errno EINVAL "$slot/power" "$v"
 	done
+	expect_errno 'EINVAL|ERANGE' "$slot/power" 256
 	same_topology "$t"
 }
 
@@ -90,4 +91,24 @@ case_nested_port_rescan() {
 	wait_for 30 "!$UP" &&
 	write /sys/bus/pci/rescan 1 &&
 	wait_ready 60 "$UP/0000:02:01.0/0000:04:00.0" "$UP/0000:02:00.0"
+}
+
+# topology slots8: hot-add an NVMe into each of t_n root ports at once,
+# then power every slot off at once.
+case_many_add_remove() {
+	local i n=${t_n:-8} devs= writes=
+	for i in $(seq 0 $((n - 1))); do
+		qadd id="m$i" driver=nvme serial="m$i" drive="nb$i" bus="rp$i" || return 1
+		devs="$devs /sys/bus/pci/devices/$(rp_bdf "$i")/0000:*:00.0"
+	done
+	wait_ready 120 $devs || return 1
+	info "$n NVMe bound"
+	for i in $(seq 0 $((n - 1))); do
+		writes="$writes $(slot_of "$(rp_bdf "$i")")/power=0"
+	done
+	gt together $writes > /dev/null || fail "a slot power-off write failed"
+	wait_for 60 $(for d in $devs; do echo "!$d"; done) || return 1
+	for i in $(seq 0 $((n - 1))); do
+		host waitdel "m$i" 30 || return 1
+	done
 }
