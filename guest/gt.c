@@ -118,6 +118,8 @@ static int cmd_together(int argc, char **argv)
 		if (!eq || pipe(res[i]))
 			return 2;
 		pids[i] = fork();
+		if (pids[i] < 0)
+			return 2;
 		if (pids[i] == 0) {
 			int err;
 
@@ -131,6 +133,8 @@ static int cmd_together(int argc, char **argv)
 				_exit(2);
 			_exit(0);
 		}
+		/* Only the child writes: a child that dies reads as EOF. */
+		close(res[i][1]);
 	}
 	close(go[0]);
 	close(go[1]);

@@ -4,16 +4,19 @@
 CASE=boot
 FAILED=0
 
-say() { echo "$*" > /dev/kmsg; }
+# One kmsg record: no newlines, at most 1000 bytes (devkmsg_write limit).
+say() { printf '%.1000s\n' "$(echo "$*" | tr '\n' ';')" > /dev/kmsg; }
 info() { say "@@INFO $CASE $*"; }
-fail() { say "@@FAIL $CASE $*"; FAILED=1; return 1; }
+fail() { say "@@FAIL $CASE ${PHASE:+$PHASE: }$*"; FAILED=1; return 1; }
 
 # Kernel command line: script=, cases=, slot_owners=, and t_*= parameters.
+set -f
 for _a in $(cat /proc/cmdline); do
 	case "$_a" in
 	script=*|cases=*|slot_owners=*|t_*=*) eval "${_a%%=*}='${_a#*=}'" ;;
 	esac
 done
+set +f
 
 lockdep_on() {
 	if [ -r /proc/lockdep_stats ]; then
@@ -26,6 +29,7 @@ lockdep_on() {
 run_case() {
 	CASE=$1
 	FAILED=0
+	PHASE=$DEFAULT_PHASE
 	say "@@BEGIN $CASE lockdep=$(lockdep_on)"
 	if ! type "case_$CASE" >/dev/null 2>&1; then
 		fail "no such case"
@@ -35,7 +39,7 @@ run_case() {
 	# Let asynchronous work the case started (IRQ threads, hotplug
 	# workqueues) report against this case rather than the next.
 	sleep 1
-	say "@@END $CASE lockdep=$(lockdep_on)"
+	say "@@END $CASE lockdep=$(lockdep_on) failed=$FAILED"
 }
 
 # --- host requests over ttyS1 ----------------------------------------
@@ -50,7 +54,8 @@ ask() {
 	fi
 	SEQ=$((SEQ + 1))
 	echo "@@REQ $SEQ $*" >&3
-	while read -r _tag _seq REP <&3; do
+	while :; do
+		read -r -t 300 _tag _seq REP <&3 || { REP="error: no reply from the host"; break; }
 		[ "$_tag" = "@@REP" ] && [ "$_seq" = "$SEQ" ] && break
 	done
 	case "$REP" in ok*) return 0 ;; esac

@@ -48,7 +48,12 @@ class QMP:
         self.sock.sendall(json.dumps(msg).encode() + b'\n')
         deadline = time.monotonic() + timeout
         while True:
-            reply = self._read(deadline - time.monotonic())
+            try:
+                reply = self._read(deadline - time.monotonic())
+            except socket.timeout:
+                # A late reply would be taken for the next command's.
+                self.close()
+                raise QMPError('%s: no reply in %d s, connection closed' % (command, timeout))
             if 'event' in reply:
                 self.events.append(reply)
             elif 'error' in reply:

@@ -57,6 +57,8 @@ def parse(lines, cases, outcome):
                     c.reasons.append('lockdep was already off (an earlier report)')
             elif kind == 'END' and c:
                 c.ended = True
+                if 'failed=1' in rest and not c.reasons:
+                    c.reasons.append('the guest failed the case without saying why')
                 if 'lockdep=0' in rest and not any('lockdep was already' in r
                                                    for r in c.reasons):
                     c.reasons.append('lockdep switched itself off')
@@ -68,7 +70,8 @@ def parse(lines, cases, outcome):
                 byname[current].ended = True
                 current, done = 'final', True
                 byname['final'].begun = True
-                lockdep_end = re.search(r'lockdep=(\S+)', line).group(1)
+                m = re.search(r'lockdep=(\S+)', line)
+                lockdep_end = m and m.group(1)
         owner[i] = current
     for s in splats.scan(lines):
         byname[owner[s.lineno - 1]].reasons.append(summarize(s))
@@ -88,7 +91,7 @@ def parse(lines, cases, outcome):
         what = 'hang: killed after the time limit' if outcome == 'timeout' else \
             'the guest stopped without finishing (panic?)'
         byname[current].reasons.append(what)
-        for c in byname.values():
-            if not c.begun:
-                c.reasons.append(NOT_RUN)
+    for c in byname.values():
+        if not c.begun and not (done and c.name == 'final'):
+            c.reasons.append(NOT_RUN)
     return list(byname.values())

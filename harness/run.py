@@ -47,6 +47,20 @@ def build_modules(tree):
 
 
 def run_group(g, tree, initrd, log, progress=None):
+    """Boot group G; returns (G, cases, seconds, outdir). Never raises: a
+    harness error fails every case of the group."""
+    t0 = time.monotonic()
+    outdir = os.path.join(TOP, 'out', 'runs', tree, g.name)
+    try:
+        return _run_group(g, tree, initrd, log, progress)
+    except Exception as e:         # noqa: BLE001 - reported as failures
+        cs = [results.Case(n) for n in ['boot'] + g.cases + ['final']]
+        for c in cs:
+            c.reasons.append('harness: %s: %s' % (type(e).__name__, e))
+        return g, cs, time.monotonic() - t0, outdir
+
+
+def _run_group(g, tree, initrd, log, progress):
     outdir = os.path.join(TOP, 'out', 'runs', tree, g.name)
     os.makedirs(outdir, exist_ok=True)
     append = 'script=%s cases=%s %s' % (g.script, ','.join(g.cases), g.params)

@@ -145,8 +145,9 @@ class Guest:
                 while b'\n' in buf:
                     line, buf = buf.split(b'\n', 1)
                     line = line.decode(errors='replace').strip()
-                    if line.startswith('@@REQ '):
-                        _, seq, rest = line.split(' ', 2)
+                    parts = line.split(' ', 2)
+                    if parts[0] == '@@REQ' and len(parts) == 3:
+                        _, seq, rest = parts
                         # A request may block (waitdel): serve each in a thread.
                         threading.Thread(target=self.reply, args=(seq, rest),
                                          daemon=True).start()
@@ -158,8 +159,8 @@ class Guest:
         self.vm.log('REQ %s %s' % (seq, request))
         try:
             result = self.handle(cmd, arg)
-        except (QMPError, ValueError, OSError) as e:
-            result = 'error %s' % str(e).replace('\n', ' ')
+        except Exception as e:      # the guest must always get an answer
+            result = 'error %s: %s' % (type(e).__name__, str(e).replace('\n', ' '))
         self.vm.log('REP %s %s' % (seq, result))
         with self.lock:
             self.sock.sendall(('@@REP %s %s\n' % (seq, result)).encode())

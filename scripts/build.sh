@@ -28,7 +28,11 @@ case "$tree" in
 series)	src=$top/work/linux
 	localver=-pcibl-$("$top/scripts/series.sh" id) ;;
 base)	src=$top/work/linux-base
-	[ -d "$src" ] || git -C "$top/work/linux" worktree add -q --detach "$src" base
+	git -C "$top/work/linux" worktree prune
+	git -C "$src" rev-parse -q --verify HEAD >/dev/null 2>&1 || {
+		rm -rf "$src"
+		git -C "$top/work/linux" worktree add -q --detach "$src" base
+	}
 	git -C "$src" checkout -q --detach base
 	localver=-pcibl-base ;;
 *)	echo "build: unknown tree $tree" >&2; exit 2 ;;

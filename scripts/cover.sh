@@ -6,6 +6,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/out/build/series-cover
+mkdir -p "$top/out"
 if ! "$top/scripts/build.sh" --tree series --flavour cover vmlinux > "$top/out/cover-build.log" 2>&1; then
 	tail -20 "$top/out/cover-build.log"
 	echo "FAIL  static/cover-build"
@@ -13,7 +14,7 @@ if ! "$top/scripts/build.sh" --tree series --flavour cover vmlinux > "$top/out/c
 fi
 echo "PASS  static/cover-build ($(grep -o 'done in [0-9]* s' "$top/out/cover-build.log"))"
 rc=0
-for f in $(git -C "$top/work/linux" diff --name-only base..HEAD -- '*.c'); do
+for f in $(git -C "$top/work/linux" diff --name-only --diff-filter=d base..HEAD -- '*.c'); do
 	obj=${f%.c}.o
 	rm -f "$out/$obj"
 	log=$(make -s -C "$top/work/linux" O="$out" ARCH=x86_64 CC="ccache gcc" LOCALVERSION= \

@@ -38,8 +38,25 @@ check() {
 	return $bad
 }
 
+# The patch-ids of work/linux's base..HEAD and of patches/ differ: there
+# are commits that 'export' has not written out yet.
+unexported() {
+	[ -d "$tree/.git" ] && git -C "$tree" rev-parse -q --verify base >/dev/null || return 1
+	local a b f
+	a=$(git -C "$tree" format-patch --stdout base..HEAD | git patch-id --stable |
+		awk '{print $1}' | sort)
+	b=$(while IFS= read -r f; do git patch-id --stable < "$pdir/$f"; done < <(series_files) |
+		awk '{print $1}' | sort)
+	[ "$a" != "$b" ]
+}
+
 apply() {
 	check
+	if [ "${FORCE:-0}" != 1 ] && unexported; then
+		echo "series: work/linux has commits that are not in patches/:" >&2
+		echo "series: run 'make export' first, or FORCE=1 to throw them away" >&2
+		exit 1
+	fi
 	"$top/scripts/base.sh" "$tree"
 	cd "$tree"
 	git am --abort >/dev/null 2>&1 || true
@@ -93,10 +110,13 @@ nh, nb = parts(new)
 def field(h, name):
     m = re.search(r"^%s: .*(?:\n[ \t].*)*" % name, h, re.M)
     return m.group(0) if m else None
-for name in ("Date", "Subject"):
-    o, n = field(oh, name), field(nh, name)
-    if o and n:
-        nh = nh.replace(n, o)
+o, n = field(oh, "Date"), field(nh, "Date")
+if o and n:
+    nh = nh.replace(n, o)
+# Subject: the new "[PATCH 0/N]" tag with the old text after it.
+o, n = field(oh, "Subject"), field(nh, "Subject")
+if o and n:
+    nh = nh.replace(n, n[:n.index("] ") + 2] + o[o.index("] ") + 2:])
 # blurb = everything before the shortlog, which starts at the first
 # "Author Name (N):" line format-patch emits.
 shortlog = re.compile(r"^\S.* \(\d+\):$", re.M)

@@ -4,6 +4,10 @@
 NL='
 '
 ITER=${t_iter:-10}
+# fail() prefixes its message with the phase: a failure while setting up
+# or restoring the topology is "setup: ..." and never counts as the race
+# reproducing; "race: ..." is what the race itself did.
+DEFAULT_PHASE=setup
 UP=/sys/bus/pci/devices/$(rp_bdf 0)/0000:01:00.0
 DP0=$UP/0000:02:00.0
 DP1=$UP/0000:02:01.0
@@ -11,6 +15,7 @@ DP1=$UP/0000:02:01.0
 reported() {	# a kernel report since the case began? (fails the case)
 	dmesg | sed -n "/@@BEGIN $CASE /,\$p" |
 		grep -qE 'BUG:|WARNING:|Oops|list_(add|del) corruption|INFO: task' || return 1
+	PHASE=race
 	fail "kernel report, see the splat"
 	return 0
 }
@@ -27,9 +32,11 @@ case_parent_child_remove() {
 	wait_ready 60 "$DP0/0000:03:00.0" "$DP1/0000:04:00.0" || return 1
 	for i in $(seq "$ITER"); do
 		info "iteration $i"
+		PHASE=race
 		gt together "$UP/remove=1" "$DP0/0000:03:00.0/remove=1" > /dev/null
 		wait_for 30 "!$UP" || return 1
 		reported && return 1
+		PHASE=setup
 		restore_switch || return 1
 	done
 }
@@ -47,8 +54,10 @@ case_bind_during_remove() {
 		write /sys/bus/pci/drivers_probe "${d##*/}" || return 1
 	done
 	wait_ready 10 "$DP1/0000:04:00.0" "$DP0/0000:03:00.0" || return 1
+	PHASE=race
 	gt write "$UP/remove" 1 > /dev/null &
-	# nv1 is stopped first (reverse order); then nv0's .remove() sleeps.
+	# nv1 is stopped first (reverse order): its driver link goes before
+	# .remove() sleeps, and nv0's .remove() sleeps after it; bind in there.
 	wait_for 30 "!$DP1/0000:04:00.0/driver" || return 1
 	r=$(gt write /sys/bus/pci/drivers/pcibl_pf/bind 0000:04:00.0)
 	info "bind during removal: $r"
@@ -58,6 +67,7 @@ case_bind_during_remove() {
 	ENODEV|EBUSY|ENOENT) ;;
 	*) fail "bind of a device being removed returned $r (bound a dying device)" ;;
 	esac
+	PHASE=setup
 	rmmod pcibl_pf
 	restore_switch
 	reported && return 1
@@ -86,11 +96,13 @@ case_numvfs_vs_remove() {
 			:; done ) > /dev/null 2>&1 &
 		w=$!
 		sleep 0.$((i % 5))
+		PHASE=race
 		host del "$PFID" &&
 		wait_for 60 "!$PF" || return 1
 		wait $w
 		host waitdel "$PFID" 30 || return 1
 		reported && return 1
+		PHASE=setup
 		readd_pf "$i" || return 1
 	done
 }
@@ -109,10 +121,12 @@ case_pf_unbind_vs_hotremove() {
 		write /sys/bus/pci/drivers_probe 0000:01:00.0 &&
 		wait_for 30 "$PF/virtfn1" || return 1
 		slot=$(slot_of "$(rp_bdf 0)") || { fail "no slot"; return 1; }
+		PHASE=race
 		gt together /sys/bus/pci/drivers/pcibl_pf/unbind=0000:01:00.0 "$slot/power=0" > /dev/null
 		wait_for 60 "!$PF" || return 1
 		host waitdel "$PFID" 30 || return 1
 		reported && return 1
+		PHASE=setup
 		readd_pf "$i" || return 1
 	done
 }
@@ -127,9 +141,11 @@ case_nested_remove_pending_event() {
 	for i in $(seq "$ITER"); do
 		info "iteration $i"
 		slot=$(slot_of 0000:02:00.0) || { fail "no slot below dp0"; return 1; }
+		PHASE=race
 		gt together "$slot/power=0" "$UP/remove=1" > /dev/null
 		wait_for 60 "!$UP" || return 1
 		reported && return 1
+		PHASE=setup
 		write /sys/bus/pci/rescan 1
 		if ask waitdel "$cur" 5; then
 			cur=nvx$i

@@ -2,9 +2,9 @@
 # nvme nv0 below root port 0, e1000e nic1 below root port 1).
 RP0=/sys/bus/pci/devices/$(rp_bdf 0)
 RP1=/sys/bus/pci/devices/$(rp_bdf 1)
-wait_ready 60 "$RP0/0000:*" "$RP1/0000:*"
 NV=$(dev_below "$(rp_bdf 0)")
 NIC=$(dev_below "$(rp_bdf 1)")
+wait_ready 60 "$NV" "$NIC"
 T0=$(topology)
 NL='
 '

@@ -33,9 +33,10 @@ static int pcibl_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = pcim_enable_device(pdev);
 	if (ret)
 		return ret;
-	if (!pdev->is_physfn || !numvfs)
+	if (!pdev->is_physfn || !numvfs || pci_num_vf(pdev))
 		return 0;
-	ret = pci_enable_sriov(pdev, min_t(int, numvfs, pci_sriov_get_totalvfs(pdev)));
+	ret = pci_enable_sriov(pdev, min_t(unsigned int, numvfs,
+					   pci_sriov_get_totalvfs(pdev)));
 	pci_info(pdev, "pcibl_pf: probe enabled SR-IOV: %d (%u VFs)\n", ret,
 		 pci_num_vf(pdev));
 	return ret;
