@@ -47,6 +47,9 @@ export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:
 git init -q -b master .
 git config core.autocrlf false
 git config gc.auto 0
+# Commits of the series are made as the series, on every machine.
+git config user.name "PCI bus lock series"
+git config user.email "pcibl@localhost"
 # The tarball's .gitignore ignores everything at the top level ('/*'):
 # force-add, so the base is exactly the tarball.
 git add -A -f .

@@ -80,7 +80,8 @@ export_() {
 	tmp=$(mktemp -d); trap 'rm -rf "$tmp"' RETURN
 	n=$(git rev-list --count base..HEAD)
 	if [ "$n" -gt 0 ]; then
-		git format-patch -q "${FP_OPTS[@]}" --cover-letter -o "$tmp" base..HEAD
+		# The cover letter's From: is the committer: make it the same everywhere.
+		git "${GIT_ID[@]}" format-patch -q "${FP_OPTS[@]}" --cover-letter -o "$tmp" base..HEAD
 		keep_cover_blurb "$tmp/$cover"
 	fi
 	rm -f "$pdir"/*.patch
