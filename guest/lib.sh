@@ -5,7 +5,7 @@ CASE=boot
 FAILED=0
 
 # One kmsg record: no newlines, at most 1000 bytes (devkmsg_write limit).
-say() { printf '%.1000s\n' "$(echo "$*" | tr '\n' ';')" > /dev/kmsg; }
+say() { printf '%.1000s\n' "$(printf '%s' "$*" | tr '\n' ';')" > /dev/kmsg; }
 info() { say "@@INFO $CASE $*"; }
 fail() { say "@@FAIL $CASE ${PHASE:+$PHASE: }$*"; FAILED=1; return 1; }
 

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -107,8 +108,11 @@ def main():
             print('%-14s %-9s %-13s %s' % (g.name, g.suite, g.topology, ','.join(g.cases)))
         return 0
 
-    def log(msg):
-        print(msg, flush=True)
+    printing = threading.Lock()
+
+    def log(msg):               # called from the pool's threads too
+        with printing:
+            print(msg, flush=True)
 
     kos = build_modules(args.kernel)
     initrd = initramfs.build(os.path.join(TOP, 'out', 'runs', args.kernel,

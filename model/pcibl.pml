@@ -54,6 +54,12 @@ bool irq_freed;
 byte running;		/* actors still running */
 
 inline lock(l)		{ atomic { l == 0 -> l = _pid + 1 } }
+/*
+ * A topology-lock section that cannot block once the lock is held is one
+ * atomic step: the protocol keeps these sections short and wait-free, so
+ * this loses no interleaving that matters, and the lock still excludes
+ * holders that keep it longer (the broken variants).
+ */
 inline unlock(l)	{ assert(l == _pid + 1); l = 0 }
 inline use(d)		{ assert(!freed[d]) }
 inline get(d)		{ use(d); refs[d]++ }
@@ -90,20 +96,24 @@ inline probe(d) {
 
 /* pci_bus_add_device(): SCANNED -> ADDING -> ADDED, probe outside the lock. */
 inline add_one(d, mine) {
-	mine = false;
-	lock(topo[BUS(d)]);
-	if
-	:: st[d] == SCANNED -> st[d] = ADDING; mine = true; get(d)
-	:: else
-	fi;
-	unlock(topo[BUS(d)]);
+	atomic {
+		mine = false;
+		lock(topo[BUS(d)]);
+		if
+		:: st[d] == SCANNED -> st[d] = ADDING; mine = true; get(d)
+		:: else
+		fi;
+		unlock(topo[BUS(d)])
+	};
 	if
 	:: mine ->
 		probe(d);
-		lock(topo[BUS(d)]);
-		assert(st[d] == ADDING);
-		st[d] = ADDED;
-		unlock(topo[BUS(d)]);
+		atomic {
+			lock(topo[BUS(d)]);
+			assert(st[d] == ADDING);
+			st[d] = ADDED;
+			unlock(topo[BUS(d)])
+		};
 		put(d)
 	:: else
 	fi
@@ -116,15 +126,18 @@ inline add_one(d, mine) {
 inline claim(d, won) {
 	won = false;
 	do
-	:: lock(topo[BUS(d)]);
+	:: atomic {
+		lock(topo[BUS(d)]);
 		use(d);
 		if
-		:: st[d] == ADDING -> unlock(topo[BUS(d)]); st[d] != ADDING
+		:: st[d] == ADDING -> unlock(topo[BUS(d)])
 		:: st[d] == SCANNED || st[d] == ADDED ->
 			st[d] = REMOVING; owner[d] = _pid + 1; won = true;
 			unlock(topo[BUS(d)]); break
 		:: else -> unlock(topo[BUS(d)]); break
 		fi
+	   };
+	   st[d] != ADDING		/* wait_var_event(), no lock held */
 	od
 }
 
@@ -141,10 +154,12 @@ inline destroy(d) {
 	use(d);
 	kn_gone[d] = true;
 	kref[d] == 0;			/* kernfs_drain() */
-	lock(topo[BUS(d)]);
-	assert(st[d] == REMOVING && owner[d] == _pid + 1);
-	st[d] = REMOVED;
-	unlock(topo[BUS(d)]);
+	atomic {
+		lock(topo[BUS(d)]);
+		assert(st[d] == REMOVING && owner[d] == _pid + 1);
+		st[d] = REMOVED;
+		unlock(topo[BUS(d)])
+	};
 	put(d)				/* the bus list's reference */
 }
 
@@ -154,13 +169,15 @@ inline destroy(d) {
  * pci_stop_and_remove_device().
  */
 inline remove_leaf(d, won) {
-	won = false;
-	lock(topo[BUS(d)]);
-	if
-	:: linked(d) -> get(d); won = true
-	:: else
-	fi;
-	unlock(topo[BUS(d)]);
+	atomic {
+		won = false;
+		lock(topo[BUS(d)]);
+		if
+		:: linked(d) -> get(d); won = true
+		:: else
+		fi;
+		unlock(topo[BUS(d)])
+	};
 	if
 	:: won ->
 		claim(d, won);
@@ -223,7 +240,8 @@ proctype SysfsRemove()		/* remove_store(BR) */
 		 * being added is waited for (no lock held), then claimed.
 		 */
 		do
-		:: lock(topo[1]);
+		:: atomic {
+			lock(topo[1]);
 			bst[1] = DYING;
 			pending = false;
 			d = PF;
@@ -238,7 +256,8 @@ proctype SysfsRemove()		/* remove_store(BR) */
 				d++
 			:: else -> break
 			od;
-			unlock(topo[1]);
+			unlock(topo[1])
+		   };
 			if
 			:: pending -> !adding
 			:: else -> break
@@ -321,10 +340,12 @@ proctype HotplugIst()		/* pciehp_ist() -> pciehp_unconfigure_device() */
 	if
 	:: ist_busy ->
 		/* look the PF up on the slot's bus, with a reference */
-		lock(topo[1]);
-		got = linked(PF);
-		if :: got -> get(PF) :: else fi;
-		unlock(topo[1]);
+		atomic {
+			lock(topo[1]);
+			got = linked(PF);
+			if :: got -> get(PF) :: else fi;
+			unlock(topo[1])
+		};
 		if
 		:: got -> remove_pf(won, w2); put(PF)
 		:: else
@@ -339,12 +360,14 @@ proctype Rescan()		/* pci_rescan_bus(bus 1) */
 {
 	bool mine;
 
-	lock(topo[1]);
-	if
-	:: bst[1] == ALIVE && st[NEWD] == NEW -> st[NEWD] = SCANNED; refs[NEWD]++
-	:: else
-	fi;
-	unlock(topo[1]);
+	atomic {
+		lock(topo[1]);
+		if
+		:: bst[1] == ALIVE && st[NEWD] == NEW -> st[NEWD] = SCANNED; refs[NEWD]++
+		:: else
+		fi;
+		unlock(topo[1])
+	};
 	add_one(NEWD, mine);
 	running--
 }
@@ -353,10 +376,12 @@ proctype Unbind()		/* unbind_store(PF): the PF driver disables SR-IOV */
 {
 	bool got, w2;
 
-	lock(topo[1]);			/* bus_find_device(): reference */
-	got = linked(PF);
-	if :: got -> get(PF) :: else fi;
-	unlock(topo[1]);
+	atomic {			/* bus_find_device(): reference */
+		lock(topo[1]);
+		got = linked(PF);
+		if :: got -> get(PF) :: else fi;
+		unlock(topo[1])
+	};
 	if
 	:: got ->
 		lock(dlock[PF]);
@@ -375,10 +400,12 @@ proctype Bind()			/* bind_store(NEWD) */
 {
 	bool got;
 
-	lock(topo[1]);
-	got = linked(NEWD);
-	if :: got -> get(NEWD) :: else fi;
-	unlock(topo[1]);
+	atomic {
+		lock(topo[1]);
+		got = linked(NEWD);
+		if :: got -> get(NEWD) :: else fi;
+		unlock(topo[1])
+	};
 	if
 	:: got -> probe(NEWD); put(NEWD)
 	:: else
