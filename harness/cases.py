@@ -87,7 +87,7 @@ RESEARCH = 'shared/research/callers.md '
 XFAILS = {
     'repro-parent-child/parent_child_remove': XFail(
         RESEARCH + 'I1 (remove_store holds no reference)',
-        r'splat kasan: BUG: KASAN: .*use-after-free', *RACE),
+        r'splat kasan: BUG: KASAN: .*use-after-free', r'splat (oops|panic)', *RACE),
     'repro-bind-remove/bind_during_remove': XFail(
         'match_driver stays set after pci_stop_dev() (drivers/pci/remove.c)',
         r'bind of a device being removed returned ok'),
@@ -96,7 +96,7 @@ XFAILS = {
         r'splat hung-task: INFO: task', r'splat lockdep: .*circular.*pci_rescan_remove_lock', *RACE),
     'repro-pf-remove/pf_unbind_vs_hotremove': XFail(
         RESEARCH + 'I4 (VF removal unlocked from PF .remove())',
-        r'splat (kasan|list-corruption|oops|bug)', *RACE),
+        r'splat (kasan|list-corruption|oops|bug|panic)', *RACE),
     'repro-nested/nested_remove_pending_event': XFail(
         RESEARCH + 'I7 (removal waits for a pciehp IRQ thread that waits for the lock)',
         r'splat (hung-task|lockdep)', *RACE),
