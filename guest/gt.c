@@ -9,11 +9,15 @@
  *   gt write PATH VALUE          write VALUE to PATH in one write(2);
  *                                prints "ok" or the errno name, exit 0/1
  *   gt together PATH=VALUE...    fork one writer per argument, release them
- *                                at once, print "<i> ok|ERRNO" per writer
+ *                                at once, print "<i> ok|ERRNO" per writer;
+ *                                a writer still blocked after $GT_HANG
+ *                                seconds (default 90) is "hung": gt then
+ *                                returns and leaves it behind
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,8 +107,18 @@ static int cmd_wait(int argc, char **argv)
 	return 1;
 }
 
+/* Milliseconds left until END (CLOCK_MONOTONIC seconds), at least 0. */
+static int hang_ms(double end)
+{
+	double left = end - now();
+
+	return left > 0 ? (int)(left * 1000) : 0;
+}
+
 static int cmd_together(int argc, char **argv)
 {
+	const char *hang = getenv("GT_HANG");
+	double end = now() + (hang ? atof(hang) : 90);
 	int go[2], i, rc = 0;
 	pid_t *pids = calloc(argc, sizeof(*pids));
 	int (*res)[2] = calloc(argc, sizeof(*res));
@@ -139,8 +153,14 @@ static int cmd_together(int argc, char **argv)
 	close(go[0]);
 	close(go[1]);
 	for (i = 0; i < argc; i++) {
+		struct pollfd pfd = { .fd = res[i][0], .events = POLLIN };
 		int err = -1;
 
+		if (poll(&pfd, 1, hang_ms(end)) != 1) {
+			printf("%d hung\n", i);
+			rc = 1;
+			continue;	/* blocked in the kernel: leave it */
+		}
 		if (read(res[i][0], &err, sizeof(err)) != sizeof(err))
 			err = -1;
 		waitpid(pids[i], NULL, 0);
