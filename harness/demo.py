@@ -59,8 +59,7 @@ def main():
     print('\n%-22s %-6s %8s  %s' % ('step', 'result', 'seconds', 'details'))
     print('-' * 78)
     failed, known = 0, {}
-    for c in cases:
-        v, why = run.verdict(g, c)
+    for c, v, why in run.verdicts(g, cases):
         failed += v == 'FAIL'
         if v == 'XFAIL':
             known.setdefault(run.C.XFAILS['demo/' + c.name].ref, []).append(c.name)
