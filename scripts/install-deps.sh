@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(
 	# kernel build
-	linux-source-6.12 xz-utils flex bison bc libelf-dev libssl-dev dwarves
+	linux-source-6.12 xz-utils flex bison bc libelf-dev libssl-dev dwarves libc6-dev
 	cpio kmod rsync git ccache sparse perl python3
 	# guest and emulation
 	qemu-system-x86 busybox-static
