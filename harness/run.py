@@ -94,15 +94,17 @@ def verdict(group, case):
 def verdicts(group, cases):
     """verdict() of each case, plus what a known bug leaves behind: after
     a case failed as expected, the cases it kept from running count with
-    it, and so does the final kmemleak report of a kernel a reproduced
-    race has corrupted (reproducers only: a scenario's leak always fails)."""
+    it, and so do the final kmemleak report of a kernel a reproduced race
+    has corrupted and the hung-task reports of a deadlock that goes on
+    (reproducers only: in a scenario these always fail)."""
     known = None                # the last case that failed as expected
     for c in cases:
         v, why = verdict(group, c)
         if v == 'FAIL' and known and (
                 c.reasons == [results.NOT_RUN] or
                 (group.suite == 'repro' and c.name == 'final' and
-                 all(r.startswith('splat kmemleak') for r in c.reasons))):
+                 all(r.startswith(('splat kmemleak', 'splat hung-task'))
+                     for r in c.reasons))):
             v, why = 'XFAIL', '%s: after the expected failure of %s' % (why, known)
         if v == 'XFAIL':
             known = c.name

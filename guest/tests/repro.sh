@@ -84,6 +84,16 @@ readd_pf() {	# readd_pf N: hot-add a new PF (QEMU id pf<N>) below root port 0
 	wait_ready 60 "$PF"
 }
 
+# After a race against the PF's hot-removal: the PF must be gone in the
+# guest and in QEMU with no kernel report; then hot-add a new one.
+pf_removed_then_readd() {	# pf_removed_then_readd ITERATION
+	wait_for 60 "!$PF" || return 1
+	host waitdel "$PFID" 30 || return 1
+	reported && return 1
+	PHASE=setup
+	readd_pf "$1"
+}
+
 # 3. sriov_numvfs writes racing hot-removal of the PF: device_lock(PF) ->
 #    pci_rescan_remove_lock in the writer, the reverse in the remover.
 case_numvfs_vs_remove() {
@@ -97,13 +107,9 @@ case_numvfs_vs_remove() {
 		w=$!
 		sleep 0.$((i % 5))
 		PHASE=race
-		host del "$PFID" &&
-		wait_for 60 "!$PF" || return 1
+		host del "$PFID" || return 1
+		pf_removed_then_readd "$i" || return 1
 		wait $w
-		host waitdel "$PFID" 30 || return 1
-		reported && return 1
-		PHASE=setup
-		readd_pf "$i" || return 1
 	done
 }
 
@@ -123,11 +129,7 @@ case_pf_unbind_vs_hotremove() {
 		slot=$(slot_of "$(rp_bdf 0)") || { fail "no slot"; return 1; }
 		PHASE=race
 		gt together /sys/bus/pci/drivers/pcibl_pf/unbind=0000:01:00.0 "$slot/power=0" > /dev/null
-		wait_for 60 "!$PF" || return 1
-		host waitdel "$PFID" 30 || return 1
-		reported && return 1
-		PHASE=setup
-		readd_pf "$i" || return 1
+		pf_removed_then_readd "$i" || return 1
 	done
 }
 
