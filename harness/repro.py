@@ -28,10 +28,10 @@ RACES = {
 
 def outcome(group, case):
     """What one reproducer did: it reproduced when it failed the way its
-    XFAIL mark in cases.py describes the race."""
+    signature in cases.RACE_SIGNS describes the race."""
     iters = [i for i in case.info if i.startswith('iteration ')]
     where = ' (iteration %s)' % iters[-1].split()[1] if iters else ''
-    verdict, _ = run.verdict(group, case)
+    verdict, _ = run.verdict(group, case, 'base')
     # The first two things that went wrong say enough; the log has the rest.
     why = '; '.join(r for r in case.reasons if not r.startswith('lockdep switched')
                     and r != 'race: kernel report, see the splat')

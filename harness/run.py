@@ -76,9 +76,9 @@ def _run_group(g, tree, initrd, log, progress):
     return g, results.parse(lines, g.cases, outcome), secs, outdir
 
 
-def verdict(group, case):
+def verdict(group, case, kernel='series'):
     """'PASS', 'FAIL' or 'XFAIL', and the text to print."""
-    xf = C.XFAILS.get('%s/%s' % (group.name, case.name))
+    xf = C.xfails(kernel).get('%s/%s' % (group.name, case.name))
     why = '; '.join(case.reasons)
     if xf is None:
         return ('FAIL', why) if case.reasons else ('PASS', '')
@@ -91,7 +91,7 @@ def verdict(group, case):
     return 'XFAIL', '%s [%s]' % (why, xf.ref)
 
 
-def verdicts(group, cases):
+def verdicts(group, cases, kernel='series'):
     """verdict() of each case, plus what a known bug leaves behind: after
     a case failed as expected, the cases it kept from running count with
     it, and so do the final kmemleak report of a kernel a reproduced race
@@ -99,7 +99,7 @@ def verdicts(group, cases):
     (reproducers only: in a scenario these always fail)."""
     known = None                # the last case that failed as expected
     for c in cases:
-        v, why = verdict(group, c)
+        v, why = verdict(group, c, kernel)
         if v == 'FAIL' and known and (
                 c.reasons == [results.NOT_RUN] or
                 (group.suite == 'repro' and c.name == 'final' and
@@ -145,7 +145,7 @@ def main():
             g, cs, secs, outdir = job.result()
             log('     %-14s %.0f s, log %s' % (g.name, secs,
                                               os.path.relpath(outdir, TOP) + '/console.log'))
-            for c, v, why in verdicts(g, cs):
+            for c, v, why in verdicts(g, cs, args.kernel):
                 counts[v] += 1
                 log('%-5s %s/%s%s' % (v, g.name, c.name, ': ' + why if why else ''))
     log('%d expected failures (known bugs of the unpatched kernel), %.0f s in all'
