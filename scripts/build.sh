@@ -4,8 +4,9 @@
 # usage: scripts/build.sh [--tree series|base] [--flavour debug|cover] [TARGETS...]
 #   --tree series  work/linux at its HEAD (base + series, see scripts/series.sh)
 #   --tree base    the unpatched base (a git worktree of tag 'base')
-#   --flavour debug  guest.config + debug.config (+ lockdep-device.config when
-#                    the tree has that Kconfig symbol): the kernel every test boots
+#   --flavour debug  guest.config + debug.config (+ each series-*.config whose
+#                    symbol the tree's drivers/pci/Kconfig defines): the kernel
+#                    every test boots
 #   --flavour cover  guest.config + cover.config: compile coverage (Xen, Hyper-V)
 # Output: out/build/<tree>-<flavour>/ (arch/x86/boot/bzImage, .config, ...).
 # The localversion names the series (-pcibl-<n>p-<hash> or -pcibl-base), so
@@ -39,9 +40,11 @@ base)	src=$top/work/linux-base
 esac
 case "$flavour" in
 debug)	frags=("$top/configs/guest.config" "$top/configs/debug.config")
-	# Added by the series; absent from the unpatched base.
-	grep -qs '^config PCI_DEVICE_LOCK_LOCKDEP' "$src/drivers/pci/Kconfig" &&
-		frags+=("$top/configs/lockdep-device.config") ;;
+	# Options the series adds, absent from the unpatched base.
+	for f in "$top"/configs/series-*.config; do
+		sym=$(sed -n 's/^CONFIG_\([A-Z0-9_]*\)=.*/\1/p' "$f" | head -1)
+		if grep -qs "^config $sym\$" "$src/drivers/pci/Kconfig"; then frags+=("$f"); fi
+	done ;;
 cover)	frags=("$top/configs/guest.config" "$top/configs/cover.config") ;;
 *)	echo "build: unknown flavour $flavour" >&2; exit 2 ;;
 esac
