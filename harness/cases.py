@@ -3,7 +3,8 @@
 A group names a topology (topologies.py), a guest script
 (guest/tests/<script>.sh) and the cases it runs in order (case_<name> in
 that script). Each case is reported on its own; a splat counts against the
-case that was running.
+case that was running. Built-in KUnit suites run in every boot; the group
+that names them (kunit=) reports each as case 'kunit-<suite>'.
 
 XFAIL marks a case that fails because of a known bug of the unpatched
 kernel. It names the reference and the failure it expects: a case marked
@@ -14,10 +15,10 @@ must go the moment the series fixes the bug.
 
 class Group:
     def __init__(self, name, topology, script, cases, params='', timeout=300,
-                 suite='scenario', modules=()):
+                 suite='scenario', modules=(), kunit=()):
         self.name, self.topology, self.script = name, topology, script
         self.cases, self.params, self.timeout = cases, params, timeout
-        self.suite, self.modules = suite, modules
+        self.suite, self.modules, self.kunit = suite, modules, kunit
 
 
 class XFail:
@@ -38,7 +39,8 @@ GROUPS = [
     # --- scenario tests: one path each, asserting the resulting topology ---
     Group('sysfs', 'acpiphp-cold', 'sysfs',
           ['remove_rescan', 'dev_rescan', 'bus_rescan', 'port_remove_rescan',
-           'unbind_bind', 'driver_override', 'bad_input']),
+           'unbind_bind', 'driver_override', 'bad_input'],
+          kunit=['pci_topology']),
     Group('sriov', 'sriov', 'sriov',
           ['numvfs', 'numvfs_bad_input', 'pf_driver_probe_remove', 'pf_driver_rmmod'],
           modules=['pcibl_pf']),
@@ -131,6 +133,14 @@ for _step in ('hot_add_two', 'sriov_enable', 'sysfs_remove_rescan', 'unbind_bind
     XFAILS['demo/' + _step] = XFail(PCIEHP_LOCKDEP_REF, *PCIEHP_LOCKDEP)
 
 
+# The unpatched kernel has no KUnit suite of the series.
+BASE_ONLY = {
+    'sysfs/kunit-pci_topology': XFail('added by "PCI: Add KUnit tests for the topology '
+                                      'lock and lifecycles"',
+                                      r'^kunit: suite pci_topology did not report$'),
+}
+
+
 def xfails(kernel):
     """The XFAIL marks of a kernel: the unpatched one fails every race."""
-    return dict(XFAILS, **RACE_SIGNS) if kernel == 'base' else XFAILS
+    return dict(XFAILS, **RACE_SIGNS, **BASE_ONLY) if kernel == 'base' else XFAILS

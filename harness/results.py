@@ -6,6 +6,11 @@ The guest marks its cases in the kernel log (see guest/lib.sh):
 A splat belongs to the case that was running when it was printed (or that
 ran last before it). 'boot' covers everything before the first case and
 'final' the kmemleak scan and lockdep check after the last.
+
+Built-in KUnit suites run during boot and print KTAP. A failed KUnit case
+in any boot fails 'boot'; a group that asks for suites (Group.kunit) also
+gets one case per suite, 'kunit-<suite>', which fails if the suite did not
+report or did not pass.
 """
 import re
 
@@ -14,6 +19,10 @@ import splats
 NOT_RUN = 'not run (an earlier case did not finish)'
 MARK = re.compile(r'@@(BEGIN|END|FAIL|INFO|DONE|BOOTED) ?(\S*) ?(.*)$')
 LOCK_CLASS = re.compile(r'\((&?[\w>.\-#/]+)\)\{')
+# KTAP after the printk time stamp: a suite's result is not indented, its
+# cases' results are ("    ok 3 name", "    not ok 4 name").
+KTAP_SUBTEST = re.compile(r'^\[[ \d.]+\] +# Subtest: (\S+)')
+KTAP_RESULT = re.compile(r'^\[[ \d.]+\] ( *)(not )?ok \d+ (\S+)')
 
 
 class Case:
@@ -34,11 +43,40 @@ def summarize(splat):
     return 'splat %s: %s' % (splat.kind, first)
 
 
-def parse(lines, cases, outcome):
+def kunit(lines, byname, suites):
+    """KTAP results in LINES: failed cases fail 'boot', and each of SUITES
+    becomes case 'kunit-<suite>' of BYNAME."""
+    suite, seen = None, {}
+    for line in lines:
+        m = KTAP_SUBTEST.search(line)
+        if m:
+            suite = m.group(1)
+            continue
+        m = KTAP_RESULT.search(line)
+        if not m:
+            continue
+        indent, failed, name = m.groups()
+        if indent:
+            if failed:
+                byname['boot'].reasons.append('kunit: %s.%s failed' % (suite, name))
+            continue
+        seen[name] = not failed
+    for s in suites:
+        c = byname['kunit-' + s]
+        c.begun = c.ended = True
+        if s not in seen:
+            c.reasons.append('kunit: suite %s did not report' % s)
+        elif not seen[s]:
+            c.reasons.append('kunit: suite %s failed' % s)
+
+
+def parse(lines, cases, outcome, suites=()):
     """LINES of console.log, CASES the names asked for, OUTCOME 'done' or
-    'timeout'. Returns an ordered list of Case, with 'boot' first and
-    'final' last."""
+    'timeout', SUITES the KUnit suites whose results count as cases.
+    Returns an ordered list of Case, with 'boot' first and 'final' last."""
     byname = {'boot': Case('boot')}
+    for s in suites:
+        byname['kunit-' + s] = Case('kunit-' + s)
     for n in cases:
         byname[n] = Case(n)
     byname['final'] = Case('final')
@@ -75,6 +113,7 @@ def parse(lines, cases, outcome):
         owner[i] = current
     for s in splats.scan(lines):
         byname[owner[s.lineno - 1]].reasons.append(summarize(s))
+    kunit(lines, byname, suites)
     if done:
         byname['final'].ended = True
         # 'final' proves lockdep stayed on; if a case's report switched

@@ -55,7 +55,8 @@ def run_group(g, tree, initrd, log, progress=None):
     try:
         return _run_group(g, tree, initrd, log, progress)
     except Exception as e:         # noqa: BLE001 - reported as failures
-        cs = [results.Case(n) for n in ['boot'] + g.cases + ['final']]
+        cs = [results.Case(n) for n in
+              ['boot'] + ['kunit-' + s for s in g.kunit] + g.cases + ['final']]
         for c in cs:
             c.reasons.append('harness: %s: %s' % (type(e).__name__, e))
         return g, cs, time.monotonic() - t0, outdir
@@ -73,7 +74,7 @@ def _run_group(g, tree, initrd, log, progress):
     secs = time.monotonic() - t0
     with open(vm.console, errors='replace') as f:
         lines = f.read().splitlines()
-    return g, results.parse(lines, g.cases, outcome), secs, outdir
+    return g, results.parse(lines, g.cases, outcome, g.kunit), secs, outdir
 
 
 def verdict(group, case, kernel='series'):

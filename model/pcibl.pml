@@ -1,509 +1,750 @@
 /*
- * Promela model of the PCI topology locking protocol of docs/design.md
- * (draft: it models the design the core patches will implement; the
- * function names in the comments are the ones the design gives them).
+ * Promela model of PCI topology locking as the series implements it
+ * (revision 2; docs/design.md is draft 1).  Names are the kernel's.
  *
- * Topology: bus 0 holds the hotplug bridge BR; BR's subordinate bus 1
- * holds the SR-IOV PF, its enabled VF, a second VF the PF driver may
- * enable (VF2) and a device a rescan may find (NEWD).
+ * Topology: root bus 0 holds bridge BR (no driver); BR's bus 1 holds the
+ * downstream port DP (pciehp bound, with its IRQ thread); DP's bus 2 (its
+ * slot) holds the SR-IOV PF (driver bound, disables SR-IOV in .remove())
+ * and NEWD, which a rescan finds.  The PF's VFs, VF (enabled) and VF2
+ * (enabled by sriov_numvfs), sit on SR-IOV virtual bus 3, which shares
+ * bus 2's lock (pci_bus_topo_lock()) and is never DYING; -DVF_ON_PF_BUS
+ * puts them on bus 2 itself.
  *
- * Actors (each can be left out with -DNO_<NAME> to check subsets):
- *   SysfsRemove  echo 1 > BR/remove (remove_store)
- *   SysfsRemovePf echo 1 > PF/remove at the same time
- *   HotplugIst   BR's pciehp IRQ thread removing the PF (slot power off)
- *   Rescan       echo 1 > bus 1 rescan (pci_rescan_bus)
- *   Unbind       echo PF > driver/unbind: PF .remove() disables SR-IOV
- *   Bind         echo NEWD > driver/bind
- *   NumVfs       echo 0 / N > PF/sriov_numvfs
+ * Actors; -DNO_<ACTOR> leaves one out:
+ *   SysfsRemove    echo 1 > BR/remove: remove_store() ->
+ *                  pci_stop_and_remove_device(BR) (always runs)
+ *   SysfsRemovePf  echo 1 > PF/remove: remove_store() (REMOVE_PF)
+ *   HotplugIst     DP's pciehp_ist() -> pciehp_unconfigure_device() ->
+ *                  pci_stop_and_remove_device(PF) (IST)
+ *   Rescan         echo 1 > bus 2's rescan: bus_rescan_store() ->
+ *                  pci_rescan_bus(): pci_device_add() and
+ *                  pci_bus_add_device() of NEWD (RESCAN)
+ *   Unbind         echo PF > driver/unbind: device_release_driver(PF),
+ *                  .remove() -> pci_disable_sriov() (UNBIND)
+ *   Bind           echo NEWD > driver/bind -> pci_device_probe() (BIND)
+ *   NumVfs         echo 0, then echo 1 > PF/sriov_numvfs:
+ *                  sriov_numvfs_store() -> pci_disable_sriov(), then
+ *                  pci_enable_sriov() -> pci_iov_add_virtfn(VF2) (NUMVFS)
  *
- * Locks: topo[bus] (bus->topo_lock), dlock[dev] (device_lock), the
- * kernfs active reference of a written attribute (kref[dev], drained
- * by device_del()), and the wait of free_irq() for the IRQ thread.
+ * Removal: claim() is the claim loop of pci_stop_and_remove_device();
+ * remove_leaf(), remove_pf() and remove_dp() are pci_remove_claimed() of
+ * a device without children, of the PF (step 1: its VFs) and of DP
+ * (step 2: the sweep of bus 2); SysfsRemove sweeps bus 1 (only DP).
  *
- * Broken variants, each must fail (make model):
- *   -DBROKEN_NUMVFS_ORDER     sriov_numvfs takes the bus lock before device_lock
- *   -DBROKEN_LOCK_CALLBACK    the remover holds the bus lock across .remove()
- *   -DBROKEN_NO_REF           remove_store takes no reference (6.12's B2)
- *   -DBROKEN_NO_PROBE_CHECK   probe does not check the device state (B11)
+ * Locks: topo[] (bus->topo_lock), dl[] (device_lock()), kref[] and bkref
+ * (kernfs active references of a device's and of bus 2's attributes
+ * being written, drained by device_del() and device_unregister()), and
+ * free_irq()'s wait for the IRQ thread.  pci_rescan_remove_lock is left
+ * out: -DRESCAN_REMOVE_LOCK takes it in remove_store() and the rescan as
+ * this session does, and pan then finds the rescan writer waiting for it
+ * with bus 2's rescan attribute active while the remover, holding it,
+ * drains that attribute in pci_remove_bus().
+ *
+ * Abstracted away:
+ * - config space, resources, bus numbers; pci_bus_sem and list walks (a
+ *   device's place on bus->devices is a number, pos[]);
+ * - the topology is fixed: no second scanner of a devfn (-EEXIST), no
+ *   root bus removal, the virtual bus is never removed, the IRQ thread
+ *   removes only the PF;
+ * - drivers: .probe()/.remove() only bind and unbind, except the PF
+ *   driver's pci_disable_sriov() and pciehp's free_irq();
+ * - device_add() is one step, device_del() one step after the kernfs
+ *   drain; the PF reference of a VF and the bus reference of a device;
+ * - every topology-lock section is one atomic step (the sections are
+ *   short and never wait; the broken variants that hold the lock longer
+ *   still contend for it), as are probe and unbinding a leaf under
+ *   device_lock();
+ * - the scanners (pci_rescan_bus(), pci_iov_add_virtfn()) hold their
+ *   pci_dev reference until pci_bus_add_device() returns.
+ *
+ * Properties: no invalid end state (deadlock); assertions: no use of a
+ * freed device or bus, only legal transitions under the bus's lock, one
+ * remover per device, no bind, add or VF for a device being removed, a
+ * direct remover returns only when its device is REMOVED or an ancestor's
+ * remover owns it, and at the end every claimed device is REMOVED and
+ * freed, nothing is linked, bound or referenced.  -DLTL: removal
+ * completes, <>[] no device REMOVING (pan -a).
+ *
+ * Broken variants, each must be caught (model/check.sh):
+ *   BROKEN_NUMVFS_ORDER   sriov_numvfs takes the bus lock before device_lock
+ *   BROKEN_LOCK_CALLBACK  the remover holds the bus lock across .remove()
+ *   BROKEN_NO_REF         remove_store() takes no reference
+ *   BROKEN_NO_PROBE_CHECK pci_device_probe() ignores the state
+ *   BROKEN_PEER_RETURNS   a losing peer remover returns at once
+ *   BROKEN_NO_VF_CHECK    linking a VF does not check its PF's state
+ *   BROKEN_ADD_NO_REF     a scanner drops its reference before adding
  */
 
-#define NB	2
-#define ND	5
 #define BR	0
-#define PF	1
-#define VF	2
-#define VF2	3
-#define NEWD	4
-#define BUS(d)	((d) == BR -> 0 : 1)
+#define DP	1
+#define PF	2
+#define VF	3
+#define VF2	4
+#define NEWD	5
+#define ND	6
+#define NONE	ND
+#define NB	4
+#ifdef VF_ON_PF_BUS
+#define VFBUS	2
+#else
+#define VFBUS	3
+#endif
+#define BUS(d)	((d) == BR -> 0 : ((d) == DP -> 1 : ((d) == VF || (d) == VF2 -> VFBUS : 2)))
+#define TB(b)	((b) == 3 -> 2 : (b))	/* pci_topo_bus() */
+#define LASTVF	(pos[VF2] > pos[VF] -> VF2 : (pos[VF] != 0 -> VF : NONE))
 
-mtype = { NEW, SCANNED, ADDING, ADDED, REMOVING, REMOVED };	/* pci_dev states */
-mtype = { ALIVE, DYING, DEAD };					/* pci_bus states */
+/* claim results in pci_stop_and_remove_device() */
+#define CLAIMED	1
+#define ENODEV	2
+#define WAIT	3
+
+#ifdef BROKEN_NO_REF
+#define NREF	1	/* remove_store() holds no reference of its own */
+#else
+#define NREF	2
+#endif
+
+mtype = { NEW, SCANNED, ADDING, ADDED, REMOVING, REMOVED };	/* dev->lifecycle */
+mtype = { ALIVE, DYING, DEAD };					/* bus->lifecycle */
 
 mtype st[ND];
 mtype bst[NB];
-byte topo[NB];		/* owner _pid + 1; 0: free */
-byte dlock[ND];
-bool bound[ND];
-byte refs[ND];		/* pci_dev_get() references, the bus list's included */
+byte topo[3];		/* bus->topo_lock: owner _pid + 1, 0: free */
+byte tdepth[3];		/* re-entries by a broken variant's long holder */
+byte dl[ND];		/* device_lock() */
+bool bound[ND];		/* dev->driver */
+byte refs[ND];		/* pci_dev_get(), the bus list's included */
 bool freed[ND];
-byte kref[ND];	/* kernfs active references held by writers */
-bool kn_gone[ND];	/* attributes removed by device_del() */
+byte pos[ND];		/* place on bus->devices, 0: not linked */
+byte npos;
 byte owner[ND];		/* _pid + 1 of the remover that claimed it */
-bool ist_busy;
+byte kref[ND];		/* kernfs active references of attribute writers */
+bool kn_gone[ND];	/* attributes deactivated by device_del() */
+byte bkref;		/* active references of bus 2's rescan attribute */
+bool bgone;
+bool bfreed[NB];
+bool ist_busy;		/* DP's IRQ thread is running */
 bool irq_freed;
-byte running;		/* actors still running */
-
-inline lock(l)		{ atomic { l == 0 -> l = _pid + 1 } }
-/*
- * A topology-lock section that cannot block once the lock is held is one
- * atomic step: the protocol keeps these sections short and wait-free, so
- * this loses no interleaving that matters, and the lock still excludes
- * holders that keep it longer (the broken variants).
- */
-inline unlock(l)	{ assert(l == _pid + 1); l = 0 }
-inline use(d)		{ assert(!freed[d]) }
-inline get(d)		{ use(d); refs[d]++ }
-inline put(d) {
-	atomic {
-		assert(refs[d] > 0);
-		refs[d]--;
-		if
-		:: refs[d] == 0 -> assert(st[d] == REMOVED); freed[d] = true
-		:: else
-		fi
-	}
-}
-#define linked(d)	(st[d] == SCANNED || st[d] == ADDING || st[d] == ADDED || st[d] == REMOVING)
-#define adding		(st[PF] == ADDING || st[VF] == ADDING || st[VF2] == ADDING || st[NEWD] == ADDING)
-
-/* pci_device_probe(): under device_lock, refuses a device not being added. */
-inline probe(d) {
-	lock(dlock[d]);
-	use(d);
-#ifdef BROKEN_NO_PROBE_CHECK
-	if
-	:: !bound[d] && st[d] != REMOVED -> bound[d] = true
-	:: else
-	fi;
+#ifdef RESCAN_REMOVE_LOCK
+byte glock;		/* pci_rescan_remove_lock */
+#define GLOCK	glock == 0 -> glock = _pid + 1
+#define GUNLOCK	glock = 0
 #else
-	if
-	:: !bound[d] && (st[d] == ADDING || st[d] == ADDED) -> bound[d] = true
-	:: else
-	fi;
+#define GLOCK	skip
+#define GUNLOCK	skip
 #endif
-	unlock(dlock[d])
+
+#define LEGAL(f, t) \
+	((f) == NEW && (t) == SCANNED || \
+	 (f) == SCANNED && ((t) == ADDING || (t) == REMOVING) || \
+	 (f) == ADDING && (t) == ADDED || (f) == ADDED && (t) == REMOVING || \
+	 (f) == REMOVING && (t) == REMOVED)
+/* what a direct remover may rely on when it returns */
+#define GONE(d)	(st[d] == REMOVED || bst[BUS(d)] != ALIVE)
+
+/*
+ * A topology-lock section is one atomic step; a broken variant's long
+ * holder re-enters its own lock in the short sections it runs.
+ */
+#if defined(BROKEN_NUMVFS_ORDER) || defined(BROKEN_LOCK_CALLBACK)
+inline tlock(b) {
+	if
+	:: topo[TB(b)] == _pid + 1 -> tdepth[TB(b)]++
+	:: else -> topo[TB(b)] == 0 -> topo[TB(b)] = _pid + 1
+	fi
+}
+inline tunlock(b) {
+	assert(topo[TB(b)] == _pid + 1);
+	if
+	:: tdepth[TB(b)] > 0 -> tdepth[TB(b)]--
+	:: else -> topo[TB(b)] = 0
+	fi
+}
+#else
+inline tlock(b)		{ topo[TB(b)] == 0 -> topo[TB(b)] = _pid + 1 }
+inline tunlock(b)	{ assert(topo[TB(b)] == _pid + 1); topo[TB(b)] = 0 }
+#endif
+#ifdef BROKEN_LOCK_CALLBACK
+#define CB_LOCK(b)	atomic { tlock(b) }
+#define CB_UNLOCK(b)	atomic { tunlock(b) }
+#else
+#define CB_LOCK(b)	skip
+#define CB_UNLOCK(b)	skip
+#endif
+inline dlock(d)		{ dl[d] == 0 -> dl[d] = _pid + 1 }
+inline dunlock(d)	{ assert(dl[d] == _pid + 1); dl[d] = 0 }
+
+inline use(d)		{ assert(!freed[d]) }
+inline use_bus(b)	{ assert(!bfreed[b]) }
+inline get(d)		{ use(d); refs[d]++ }
+/* pci_dev_put() n times: the last one frees an unlinked device */
+inline putn(d, n) {
+	assert(refs[d] >= (n));
+	refs[d] = refs[d] - (n);
+	if
+	:: refs[d] == 0 ->
+		assert(pos[d] == 0 && (st[d] == REMOVED || st[d] == NEW));
+		freed[d] = true
+	:: else
+	fi
+}
+#define put(d)	putn(d, 1)
+
+/* pci_dev_set_lifecycle(): the only writer, under dev->bus's lock */
+inline setst(d, t) {
+	assert(topo[TB(BUS(d))] == _pid + 1 && LEGAL(st[d], t));
+	st[d] = t
 }
 
-/* pci_bus_add_device(): SCANNED -> ADDING -> ADDED, probe outside the lock. */
-inline add_one(d, mine) {
+/* SCANNED/ADDED -> REMOVING: the one remover of d */
+inline claim_dev(d) {
+	setst(d, REMOVING);
+	assert(owner[d] == 0);
+	owner[d] = _pid + 1
+}
+
+/* pci_device_probe(), under device_lock() from the driver core */
+inline probe(d) {
+	dlock(d);
+	use(d);
+	if
+#ifdef BROKEN_NO_PROBE_CHECK
+	:: !bound[d] ->
+#else
+	:: !bound[d] && (st[d] == ADDING || st[d] == ADDED) ->
+#endif
+		assert(st[d] == ADDING || st[d] == ADDED);	/* never bound while removed */
+		bound[d] = true
+	:: else
+	fi;
+	dunlock(d)
+}
+
+/*
+ * pci_device_add(): pci_bus_link_dev() links d while NEW (-ENODEV if the
+ * bus is not ALIVE or a VF's PF is not ADDING/ADDED), device_add(), then
+ * SCANNED.  The caller holds the allocation reference.  ok: linked.
+ */
+inline device_add(d, ok) {
 	atomic {
-		mine = false;
-		lock(topo[BUS(d)]);
+		tlock(BUS(d));
+		ok = bst[BUS(d)] == ALIVE && pos[d] == 0;
+#ifndef BROKEN_NO_VF_CHECK
+		ok = ok && (d != VF && d != VF2 || st[PF] == ADDING || st[PF] == ADDED);
+#endif
 		if
-		:: st[d] == SCANNED -> st[d] = ADDING; mine = true; get(d)
+		:: ok ->
+			/* never a VF under a PF being removed */
+			assert(d != VF && d != VF2 || st[PF] == ADDING || st[PF] == ADDED);
+			npos++; pos[d] = npos; refs[d]++
 		:: else
 		fi;
-		unlock(topo[BUS(d)])
+		tunlock(BUS(d))
 	};
 	if
-	:: mine ->
-		probe(d);
-		atomic {
-			lock(topo[BUS(d)]);
-			assert(st[d] == ADDING);
-			st[d] = ADDED;
-			unlock(topo[BUS(d)])
-		};
-		put(d)
+	:: ok -> atomic { tlock(BUS(d)); use(d); setst(d, SCANNED); tunlock(BUS(d)) }
 	:: else
 	fi
 }
 
+/* pci_bus_add_device(): one adder, and only of a SCANNED device */
+inline bus_add_device(d, a) {
+	atomic {
+		tlock(BUS(d));
+		use(d);
+		a = st[d] == SCANNED;
+		if
+		:: a -> assert(owner[d] == 0); setst(d, ADDING)	/* never re-added */
+		:: else
+		fi;
+		tunlock(BUS(d))
+	};
+	if
+	:: a ->
+		atomic {	/* nobody else changes an ADDING device */
+			probe(d);	/* device_attach() */
+			tlock(BUS(d)); setst(d, ADDED); tunlock(BUS(d))
+		}
+	:: else
+	fi
+}
+
+/* pci_scan_single_device() / pci_iov_add_virtfn(): add a new device */
+inline scan_add(d, ok, a) {
+	device_add(d, ok);
+	if
+	:: ok ->
+#ifdef BROKEN_ADD_NO_REF
+		atomic { put(d) };
+#endif
+		bus_add_device(d, a)
+	:: else
+	fi
+}
+/* ... and drop the scanner's reference */
+inline scan_put(d, ok, a) {
+#ifdef BROKEN_ADD_NO_REF
+	if :: !ok -> put(d) :: else fi;
+#else
+	put(d);
+#endif
+	ok = false; a = false
+}
+
 /*
- * Claim d for removal (pci_dev_claim_removal()): one winner. A device
- * being added is waited for with no lock held (wait_var_event()).
+ * pci_destroy_dev(): device_del() deactivates d's attributes and drains
+ * their writers, then unlink + REMOVED under the lock; the list's
+ * reference and n of the caller's go.
  */
-inline claim(d, won) {
-	won = false;
+inline destroy(d, n) {
+	atomic {
+		use(d);
+		kn_gone[d] = true;
+		kref[d] == 0;
+		tlock(BUS(d));
+		assert(st[d] == REMOVING && owner[d] == _pid + 1);
+		pos[d] = 0;
+		setst(d, REMOVED);
+		tunlock(BUS(d));
+		putn(d, n + 1)
+	}
+}
+
+/* pci_remove_claimed() of a device with neither VFs nor a bus; n: as destroy() */
+inline remove_leaf(d, prev, n) {
+	if
+	:: prev == ADDED ->		/* pci_stop_dev() */
+		CB_LOCK(BUS(d));
+		atomic {		/* device_release_driver() */
+			dlock(d);
+			use(d);
+			bound[d] = false;
+			dunlock(d)
+		};
+		CB_UNLOCK(BUS(d))
+	:: else
+	fi;
+	destroy(d, n)
+}
+
+/*
+ * The claim loop of pci_stop_and_remove_device(): REMOVED, or REMOVING
+ * on a bus that is not ALIVE (an ancestor's remover owns it): -ENODEV;
+ * SCANNED/ADDED: claimed; NEW, ADDING, or REMOVING on an ALIVE bus (a
+ * peer remover): wait_var_event() holding only the reference, retry.
+ */
+inline claim(d, prev, res) {
 	do
 	:: atomic {
-		lock(topo[BUS(d)]);
+		tlock(BUS(d));
 		use(d);
+		prev = st[d];
 		if
-		:: st[d] == ADDING -> unlock(topo[BUS(d)])
-		:: st[d] == SCANNED || st[d] == ADDED ->
-			st[d] = REMOVING; owner[d] = _pid + 1; won = true;
-			unlock(topo[BUS(d)]); break
-		:: else -> unlock(topo[BUS(d)]); break
-		fi
+		:: prev == REMOVED -> res = ENODEV
+		:: prev == REMOVING && bst[BUS(d)] != ALIVE -> res = ENODEV
+#ifdef BROKEN_PEER_RETURNS
+		:: prev == REMOVING && bst[BUS(d)] == ALIVE -> res = ENODEV
+#endif
+		:: prev == SCANNED || prev == ADDED -> claim_dev(d); res = CLAIMED
+		:: else -> res = WAIT
+		fi;
+		tunlock(BUS(d))
 	   };
-	   st[d] != ADDING		/* wait_var_event(), no lock held */
+		if
+		:: res == WAIT -> st[d] != prev
+		:: else -> break
+		fi
 	od
 }
 
-/* Unbind (device_release_driver()): runs .remove() under device_lock. */
-inline unbind_leaf(d) {
-	lock(dlock[d]);
-	use(d);
-	bound[d] = false;
-	unlock(dlock[d])
-}
-
-/* device_del() + unlink: drain the attributes, then REMOVED under the lock. */
-inline destroy(d) {
-	use(d);
-	kn_gone[d] = true;
-	kref[d] == 0;			/* kernfs_drain() */
-	atomic {
-		lock(topo[BUS(d)]);
-		assert(st[d] == REMOVING && owner[d] == _pid + 1);
-		st[d] = REMOVED;
-		unlock(topo[BUS(d)])
-	};
-	put(d)				/* the bus list's reference */
-}
-
 /*
- * A VF's or NEWD's removal: looked up with a reference (as
- * pci_iov_remove_virtfn() does with pci_get_domain_bus_and_slot()), then
- * pci_stop_and_remove_device().
+ * pci_disable_sriov() -> pci_iov_remove_virtfn(): the VF looked up with a
+ * reference, then pci_stop_and_remove_device() (its own reference).
  */
-inline remove_leaf(d, won) {
+inline remove_virtfn(x) {
 	atomic {
-		won = false;
-		lock(topo[BUS(d)]);
+		tlock(VFBUS);
 		if
-		:: linked(d) -> get(d); won = true
-		:: else
+		:: pos[x] != 0 && st[x] != NEW -> get(x); get(x); v = x
+		:: else -> v = NONE
 		fi;
-		unlock(topo[BUS(d)])
+		tunlock(VFBUS)
 	};
 	if
-	:: won ->
-		claim(d, won);
+	:: v != NONE ->
+		claim(v, vprev, vres);
 		if
-		:: won -> unbind_leaf(d); destroy(d)
-		:: else
-		fi;
-		put(d)
-	:: else
-	fi
-}
-
-/*
- * The PF driver's .remove(): pci_disable_sriov() removes the VFs through
- * pci_stop_and_remove_device(); a VF claimed elsewhere is skipped.
- */
-inline pf_driver_remove(won) {
-	remove_leaf(VF, won);
-	remove_leaf(VF2, won)
-}
-
-/* pci_stop_and_remove_device() of the PF: VFs first, then the PF. */
-inline remove_pf(won, w2) {
-	claim(PF, won);
-	if
-	:: won ->
-		remove_leaf(VF, w2);
-		remove_leaf(VF2, w2);
-#ifdef BROKEN_LOCK_CALLBACK
-		lock(topo[1]);
-#endif
-		lock(dlock[PF]);
-		use(PF);
-		if
-		:: bound[PF] -> pf_driver_remove(w2); bound[PF] = false
-		:: else
-		fi;
-		unlock(dlock[PF]);
-#ifdef BROKEN_LOCK_CALLBACK
-		unlock(topo[1]);
-#endif
-		destroy(PF)
-	:: else
-	fi
-}
-
-proctype SysfsRemove()		/* remove_store(BR) */
-{
-	bool won, w2, pending;
-	byte d;
-
-	atomic { !kn_gone[BR] -> kref[BR]++ };	/* kernfs_fop_write_iter */
-	get(BR);
-	kref[BR]--;					/* device_remove_file_self() */
-	claim(BR, won);
-	if
-	:: won ->
-		/*
-		 * Claim the subtree: bus 1 DYING, its devices ours; a device
-		 * being added is waited for (no lock held), then claimed.
-		 */
-		do
-		:: atomic {
-			lock(topo[1]);
-			bst[1] = DYING;
-			pending = false;
-			d = PF;
-			do
-			:: d < ND ->
-				if
-				:: st[d] == SCANNED || st[d] == ADDED ->
-					st[d] = REMOVING; owner[d] = _pid + 1
-				:: st[d] == ADDING -> pending = true
-				:: else
-				fi;
-				d++
-			:: else -> break
-			od;
-			unlock(topo[1])
-		   };
-			if
-			:: pending -> !adding
-			:: else -> break
-			fi
-		od;
-		/* tear down post-order, no topology lock held: VFs, PF, NEWD */
-		d = VF;
-		do
-		:: d == VF || d == VF2 || d == NEWD ->
-			if
-			:: owner[d] == _pid + 1 && st[d] == REMOVING -> unbind_leaf(d); destroy(d)
-			:: else
-			fi;
-			d = (d == VF -> VF2 : (d == VF2 -> PF : ND))
-		:: d == PF ->
-			if
-			:: owner[PF] == _pid + 1 && st[PF] == REMOVING ->
-				lock(dlock[PF]);
-				use(PF);
-				if
-				:: bound[PF] -> pf_driver_remove(w2); bound[PF] = false
-				:: else
-				fi;
-				unlock(dlock[PF]);
-				destroy(PF)
-			:: else
-			fi;
-			d = NEWD
-		:: else -> break
-		od;
-		/* devices removed by someone else: wait for the bus to empty */
-		!linked(PF) && !linked(VF) && !linked(VF2) && !linked(NEWD);
-		bst[1] = DEAD;
-		/* BR's own driver: pciehp_remove() -> free_irq() waits for the IST */
-		lock(dlock[BR]);
-		use(BR);
-		irq_freed = true;
-		!ist_busy;
-		bound[BR] = false;
-		unlock(dlock[BR]);
-		destroy(BR)
+		:: vres == CLAIMED -> remove_leaf(v, vprev, 2)
+		:: else -> atomic { assert(GONE(v)); putn(v, 2) }
+		fi			/* VF Enable is cleared next */
 	:: else
 	fi;
-	put(BR);
-	running--
+	v = 0; vprev = 0; vres = 0
+}
+inline disable_sriov() {
+	remove_virtfn(VF);
+	remove_virtfn(VF2)
 }
 
-proctype SysfsRemovePf()	/* remove_store(PF), racing the removal of BR */
+/* pci_remove_bus(): DEAD; device_unregister() drains bus 2's rescan */
+inline remove_bus(b) {
+	tlock(b);
+	bst[b] = DEAD;
+	tunlock(b);
+	if
+	:: b == 2 -> bgone = true; bkref == 0
+	:: else
+	fi;
+	bfreed[b] = true
+}
+
+/*
+ * pci_remove_claimed(PF, prev): (1) the VFs, last first, each claimed
+ * under the PF bus lock or waited for; (3) pci_stop_dev(): the driver's
+ * .remove() disables SR-IOV and finds no VF; (5) pci_destroy_dev().
+ */
+inline remove_pf(prev, n) {
+	do
+	:: atomic {
+		tlock(VFBUS);
+		use(PF);
+		v = LASTVF;
+		if
+		:: v != NONE ->
+			get(v);
+			vprev = st[v];
+			if
+			:: vprev == SCANNED || vprev == ADDED -> claim_dev(v); vres = CLAIMED
+			:: else -> vres = WAIT
+			fi
+		:: else
+		fi;
+		tunlock(VFBUS)
+	   };
+		if
+		:: v == NONE -> break
+		:: v != NONE && vres == CLAIMED -> remove_leaf(v, vprev, 1)
+		:: v != NONE && vres == WAIT -> atomic { st[v] != vprev; put(v) }
+		fi;
+		v = 0; vprev = 0; vres = 0
+	od;
+	v = 0;
+	if
+	:: prev == ADDED ->
+		CB_LOCK(2);
+		atomic { dlock(PF); use(PF); drv = bound[PF] };
+		if
+		:: drv -> disable_sriov()
+		:: else
+		fi;
+		atomic { bound[PF] = false; drv = false; dunlock(PF) };
+		CB_UNLOCK(2)
+	:: else
+	fi;
+	destroy(PF, n)
+}
+
+/*
+ * pci_remove_claimed(DP, prev): (2) sweep bus 2: DYING, then the last
+ * device on it, with a reference: SCANNED/ADDED claimed and removed,
+ * otherwise waited for; (3) pciehp_remove() -> free_irq() waits for the
+ * IRQ thread; (4) pci_remove_bus(); (5) pci_destroy_dev().
+ */
+inline remove_dp(prev, n) {
+	do
+	:: atomic {
+		tlock(2);
+		if :: bst[2] == ALIVE -> bst[2] = DYING :: else fi;
+		c = NONE;
+		i = PF;
+		do
+		:: i < ND ->
+			if
+			:: BUS(i) == 2 && pos[i] != 0 && (c == NONE || pos[i] > pos[c]) -> c = i
+			:: else
+			fi;
+			i++
+		:: else -> break
+		od;
+		i = 0;
+		if
+		:: c != NONE ->
+			get(c);
+			cprev = st[c];
+			if
+			:: cprev == SCANNED || cprev == ADDED -> claim_dev(c); cres = CLAIMED
+			:: else -> cres = WAIT
+			fi
+		:: else
+		fi;
+		tunlock(2)
+	   };
+		if
+		:: c == NONE -> break
+		:: c == PF && cres == CLAIMED -> remove_pf(cprev, 1)
+		:: c != NONE && c != PF && cres == CLAIMED -> remove_leaf(c, cprev, 1)
+		:: c != NONE && cres == WAIT -> atomic { st[c] != cprev; put(c) }
+		fi;
+		c = 0; cprev = 0; cres = 0
+	od;
+	c = 0;
+	if
+	:: prev == ADDED ->
+		CB_LOCK(1);
+		atomic { dlock(DP); use(DP); irq_freed = true };
+		atomic { !ist_busy; bound[DP] = false; dunlock(DP) };
+		CB_UNLOCK(1)
+	:: else
+	fi;
+	atomic { remove_bus(2) };
+	destroy(DP, n)
+}
+
+/* remove_store(BR) -> pci_stop_and_remove_device(BR) */
+proctype SysfsRemove()
 {
-	bool won, w2;
+	mtype qprev, cprev, vprev;
+	byte c, cres, i, v, vres;
+	bool drv;
 
 	atomic {
-		if
-		:: !kn_gone[PF] -> kref[PF]++
-		:: else -> running--; goto out
-		fi
+		GLOCK;
+		get(BR); get(BR);
+		tlock(0); claim_dev(BR); tunlock(0);
+		/* (2) sweep bus 1: DYING, DP (nobody else touches bus 1) */
+		tlock(1); bst[1] = DYING; get(DP); qprev = st[DP]; claim_dev(DP); tunlock(1)
+	};
+	remove_dp(qprev, 1);
+	qprev = 0;
+	atomic {
+		/* (3) BR has no driver; (4), (5) */
+		remove_bus(1);
+		destroy(BR, 2);
+		GUNLOCK
+	}
+}
+
+/* remove_store(PF), while BR is being removed */
+proctype SysfsRemovePf()
+{
+	mtype prev, vprev;
+	byte res, v, vres;
+	bool ok, drv;
+
+	atomic {			/* kernfs_fop_write_iter(), pci_dev_get() */
+		if :: !kn_gone[PF] -> kref[PF]++ :: else -> goto out fi;
+#ifndef BROKEN_NO_REF
+		get(PF)
+#endif
 	};
 #ifndef BROKEN_NO_REF
-	get(PF);
+	atomic {			/* device_remove_file_self(), pci_dev_get() */
+		kref[PF]--; ok = !kn_gone[PF];
+		if :: ok -> get(PF) :: else -> put(PF) fi
+	};
+#else
+	atomic { kref[PF]--; ok = !kn_gone[PF] };
+	if :: ok -> atomic { get(PF) } :: else fi;
 #endif
-	kref[PF]--;					/* device_remove_file_self() */
-	remove_pf(won, w2);
-#ifndef BROKEN_NO_REF
-	put(PF);
+	if
+	:: ok ->
+#ifdef RESCAN_REMOVE_LOCK
+		atomic { GLOCK };
 #endif
-	running--;
+		claim(PF, prev, res);
+		if
+		:: res == CLAIMED -> remove_pf(prev, NREF)
+		:: else -> atomic { assert(GONE(PF)); putn(PF, NREF) }
+		fi;
+		atomic { GUNLOCK; ok = false; prev = 0; res = 0 }
+	:: else				/* -ENODEV */
+	fi;
 out:	skip
 }
 
-proctype HotplugIst()		/* pciehp_ist() -> pciehp_unconfigure_device() */
+/* DP's pciehp_ist(): presence down -> pciehp_unconfigure_device() */
+proctype HotplugIst()
 {
-	bool won, w2, got;
+	mtype prev, vprev;
+	byte res, v, vres;
+	bool got, drv;
 
 	atomic {
+		if :: !irq_freed -> ist_busy = true :: else -> goto out fi;
+		/* the device in the slot, with a reference: pci_get_slot() */
+		use_bus(2);
+		tlock(2);
+		got = pos[PF] != 0 && st[PF] != NEW;
 		if
-		:: !irq_freed -> ist_busy = true
-		:: else
-		fi
-	};
-	if
-	:: ist_busy ->
-		/* look the PF up on the slot's bus, with a reference */
-		atomic {
-			lock(topo[1]);
-			got = linked(PF);
-			if :: got -> get(PF) :: else fi;
-			unlock(topo[1])
-		};
-		if
-		:: got -> remove_pf(won, w2); put(PF)
-		:: else
+		:: got -> get(PF); get(PF)	/* and pci_stop_and_remove_device()'s */
+		:: else -> ist_busy = false
 		fi;
-		ist_busy = false
-	:: else
-	fi;
-	running--
-}
-
-proctype Rescan()		/* pci_rescan_bus(bus 1) */
-{
-	bool mine;
-
-	atomic {
-		lock(topo[1]);
-		if
-		:: bst[1] == ALIVE && st[NEWD] == NEW -> st[NEWD] = SCANNED; refs[NEWD]++
-		:: else
-		fi;
-		unlock(topo[1])
-	};
-	add_one(NEWD, mine);
-	running--
-}
-
-proctype Unbind()		/* unbind_store(PF): the PF driver disables SR-IOV */
-{
-	bool got, w2;
-
-	atomic {			/* bus_find_device(): reference */
-		lock(topo[1]);
-		got = linked(PF);
-		if :: got -> get(PF) :: else fi;
-		unlock(topo[1])
+		tunlock(2)
 	};
 	if
 	:: got ->
-		lock(dlock[PF]);
+		claim(PF, prev, res);
+		/* then pciehp powers the slot off */
 		if
-		:: bound[PF] -> pf_driver_remove(w2); bound[PF] = false
-		:: else
+		:: res == CLAIMED -> remove_pf(prev, 2); ist_busy = false
+		:: else -> atomic { assert(GONE(PF)); putn(PF, 2); ist_busy = false }
 		fi;
-		unlock(dlock[PF]);
-		put(PF)
+		got = false; prev = 0; res = 0
 	:: else
 	fi;
-	running--
-}
-
-proctype Bind()			/* bind_store(NEWD) */
-{
-	bool got;
-
-	atomic {
-		lock(topo[1]);
-		got = linked(NEWD);
-		if :: got -> get(NEWD) :: else fi;
-		unlock(topo[1])
-	};
-	if
-	:: got -> probe(NEWD); put(NEWD)
-	:: else
-	fi;
-	running--
-}
-
-proctype NumVfs()		/* sriov_numvfs_store(PF): 0 then 2 */
-{
-	bool w2, mine, ok;
-
-	atomic {
-		if
-		:: !kn_gone[PF] -> kref[PF]++	/* the attribute pins the PF */
-		:: else -> running--; goto out
-		fi
-	};
-#ifdef BROKEN_NUMVFS_ORDER
-	lock(topo[1]);
-#endif
-	lock(dlock[PF]);
-	use(PF);
-	if
-	:: bound[PF] ->
-		/* echo 0: pci_disable_sriov() */
-		remove_leaf(VF, w2);
-		/* echo 2: pci_enable_sriov() -> pci_iov_add_virtfn() */
-#ifndef BROKEN_NUMVFS_ORDER
-		lock(topo[1]);
-#endif
-		ok = bst[1] == ALIVE && st[PF] == ADDED && st[VF2] == NEW;
-		if
-		:: ok -> st[VF2] = SCANNED; refs[VF2]++
-		:: else
-		fi;
-#ifndef BROKEN_NUMVFS_ORDER
-		unlock(topo[1]);
-#endif
-		if
-		:: ok -> add_one(VF2, mine)
-		:: else
-		fi
-	:: else
-	fi;
-	unlock(dlock[PF]);
-#ifdef BROKEN_NUMVFS_ORDER
-	unlock(topo[1]);
-#endif
-	kref[PF]--;
-	running--;
 out:	skip
 }
 
-init {
+/* bus_rescan_store() of bus 2 -> pci_rescan_bus() */
+proctype Rescan()
+{
+	bool ok, a;
+
 	atomic {
-		st[BR] = ADDED; bound[BR] = true; refs[BR] = 1;
-		st[PF] = ADDED; bound[PF] = true; refs[PF] = 1;
-		st[VF] = ADDED; refs[VF] = 1;
+		if :: !bgone -> bkref++ :: else -> goto out fi;
+		use_bus(2);
+		refs[NEWD] = 1		/* pci_scan_device() */
+	};
+#ifdef RESCAN_REMOVE_LOCK
+	atomic { GLOCK };
+#endif
+	scan_add(NEWD, ok, a);
+	atomic { scan_put(NEWD, ok, a); GUNLOCK; bkref-- };
+out:	skip
+}
+
+/* unbind_store(PF): the PF driver's .remove() disables SR-IOV */
+proctype Unbind()
+{
+	mtype vprev;
+	byte v, vres;
+	bool drv;
+
+	atomic {
+		/* bus_find_device_by_name() */
+		if :: !kn_gone[PF] -> get(PF) :: else -> goto out fi;
+		dlock(PF);		/* device_release_driver() */
+		drv = bound[PF]
+	};
+	if
+	:: drv -> disable_sriov()
+	:: else
+	fi;
+	atomic { bound[PF] = false; drv = false; dunlock(PF); put(PF) };
+out:	skip
+}
+
+/* bind_store(NEWD) */
+proctype Bind()
+{
+	atomic {
+		/* bus_find_device_by_name() */
+		if
+		:: pos[NEWD] != 0 && st[NEWD] != NEW && !kn_gone[NEWD] -> get(NEWD)
+		:: else -> goto out
+		fi;
+		probe(NEWD);		/* device_driver_attach() */
+		put(NEWD)
+	};
+out:	skip
+}
+
+/* sriov_numvfs_store(PF): "0", then "1"; device_lock(PF) across each */
+proctype NumVfs()
+{
+	mtype vprev;
+	byte v, vres;
+	bool drv, ok, a;
+
+	atomic { if :: !kn_gone[PF] -> kref[PF]++ :: else -> goto out fi };
+#ifdef BROKEN_NUMVFS_ORDER
+	atomic { tlock(2) };
+#endif
+	atomic { dlock(PF); use(PF); drv = bound[PF] };
+	if
+	:: drv -> disable_sriov()	/* .sriov_configure(pdev, 0) */
+	:: else
+	fi;
+	atomic {
+		drv = false;
+		dunlock(PF);
+#ifdef BROKEN_NUMVFS_ORDER
+		tunlock(2);
+#endif
+		kref[PF]--;
+		if :: kn_gone[PF] -> goto out :: else -> kref[PF]++ fi
+	};
+#ifdef BROKEN_NUMVFS_ORDER
+	atomic { tlock(2) };
+#endif
+	atomic {
+		dlock(PF); use(PF); drv = bound[PF];
+		if :: drv -> refs[VF2] = 1 :: else fi
+	};
+	if
+	:: drv -> scan_add(VF2, ok, a)	/* .sriov_configure(pdev, 1) */
+	:: else
+	fi;
+	atomic {
+		if :: drv -> scan_put(VF2, ok, a) :: else fi;
+		drv = false;
+		dunlock(PF);
+#ifdef BROKEN_NUMVFS_ORDER
+		tunlock(2);
+#endif
+		kref[PF]--
+	};
+out:	skip
+}
+
+#ifdef LTL
+#define removing \
+	(st[BR] == REMOVING || st[DP] == REMOVING || st[PF] == REMOVING || \
+	 st[VF] == REMOVING || st[VF2] == REMOVING || st[NEWD] == REMOVING)
+/* every claimed removal reaches REMOVED */
+ltl removal_completes { <> [] !removing }
+#endif
+
+init {
+	byte d;
+
+	atomic {
+		bst[0] = ALIVE; bst[1] = ALIVE; bst[2] = ALIVE; bst[3] = ALIVE;
+		st[BR] = ADDED; pos[BR] = 1; refs[BR] = 1;
+		st[DP] = ADDED; pos[DP] = 1; refs[DP] = 1; bound[DP] = true;
+		st[PF] = ADDED; pos[PF] = 1; refs[PF] = 1; bound[PF] = true;
+		st[VF] = ADDED; pos[VF] = 2; refs[VF] = 1;
 		st[VF2] = NEW; st[NEWD] = NEW;
-		bst[0] = ALIVE; bst[1] = ALIVE;
-		running = 7;
+		npos = 2;
 		run SysfsRemove();
 #ifndef NO_REMOVE_PF
 		run SysfsRemovePf();
-#else
-		running--;
 #endif
 #ifndef NO_IST
 		run HotplugIst();
-#else
-		running--;
 #endif
 #ifndef NO_RESCAN
 		run Rescan();
-#else
-		running--;
 #endif
 #ifndef NO_UNBIND
 		run Unbind();
-#else
-		running--;
 #endif
 #ifndef NO_BIND
 		run Bind();
-#else
-		running--;
 #endif
 #ifndef NO_NUMVFS
 		run NumVfs();
-#else
-		running--;
 #endif
 	}
-	running == 0;
-	/* Removal is complete: everything below BR went with it. */
-	assert(st[BR] == REMOVED && bst[1] == DEAD);
-	assert(!linked(PF) && !linked(VF) && !linked(VF2) && !linked(NEWD));
-	/* Nothing removed is still bound; nothing leaked. */
-	assert(!bound[PF] && !bound[VF] && !bound[VF2] && !bound[NEWD]);
-	assert(freed[BR] && freed[PF] && freed[VF])
+	_nr_pr == 1;
+	/* everything below BR went with it; nothing bound, nothing leaked */
+	assert(bst[1] == DEAD && bst[2] == DEAD);
+	d = 0;
+	do
+	:: d < ND ->
+		assert(pos[d] == 0 && !bound[d] && refs[d] == 0);
+		assert(owner[d] == 0 || st[d] == REMOVED && freed[d]);
+		d++
+	:: else -> break
+	od
 }

@@ -7,7 +7,8 @@
 #   --flavour debug  guest.config + debug.config (+ each series-*.config whose
 #                    symbol the tree's drivers/pci/Kconfig defines): the kernel
 #                    every test boots
-#   --flavour cover  guest.config + cover.config: compile coverage (Xen, Hyper-V)
+#   --flavour cover  guest.config + cover.config (+ series-kunit.config):
+#                    compile coverage (Xen, Hyper-V, the KUnit suite)
 # Output: out/build/<tree>-<flavour>/ (arch/x86/boot/bzImage, .config, ...).
 # The localversion names the series (-pcibl-<n>p-<hash> or -pcibl-base), so
 # every boot log says what it tested. Fails if a requested symbol is not set.
@@ -40,14 +41,17 @@ base)	src=$top/work/linux-base
 esac
 case "$flavour" in
 debug)	frags=("$top/configs/guest.config" "$top/configs/debug.config")
-	# Options the series adds, absent from the unpatched base.
-	for f in "$top"/configs/series-*.config; do
-		sym=$(sed -n 's/^CONFIG_\([A-Z0-9_]*\)=.*/\1/p' "$f" | head -1)
-		if grep -qs "^config $sym\$" "$src/drivers/pci/Kconfig"; then frags+=("$f"); fi
-	done ;;
-cover)	frags=("$top/configs/guest.config" "$top/configs/cover.config") ;;
+	series=("$top"/configs/series-*.config) ;;
+cover)	frags=("$top/configs/guest.config" "$top/configs/cover.config")
+	series=("$top/configs/series-kunit.config") ;;
 *)	echo "build: unknown flavour $flavour" >&2; exit 2 ;;
 esac
+# Options the series adds, absent from the unpatched base (and from the
+# series before the patch that adds them).
+for f in "${series[@]}"; do
+	sym=$(sed -n 's/^CONFIG_\([A-Z0-9_]*\)=.*/\1/p' "$f" | head -1)
+	if grep -qs "^config $sym\$" "$src/drivers/pci/Kconfig"; then frags+=("$f"); fi
+done
 [ -d "$src" ] || { echo "build: $src missing (make tree)" >&2; exit 1; }
 
 out=$top/out/build/$tree-$flavour

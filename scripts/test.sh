@@ -30,6 +30,8 @@ step "static checks"
 	fi
 	rm -rf patches && cp -a "$snap/patches" . && rm -rf "$snap"
 	scripts/cover.sh
+	# The Promela model of the locking protocol, all actors (spin).
+	model/check.sh --quick
 } | tee "$log"
 pass=$(grep -c '^PASS ' "$log"); fail=$(grep -c '^FAIL ' "$log")
 
