@@ -36,7 +36,7 @@
  * being written, drained by device_del() and device_unregister()), and
  * free_irq()'s wait for the IRQ thread.  pci_rescan_remove_lock is left
  * out: -DRESCAN_REMOVE_LOCK takes it in remove_store() and the rescan as
- * this session does, and pan then finds the rescan writer waiting for it
+ * the series still does, and pan then finds the rescan writer waiting for it
  * with bus 2's rescan attribute active while the remover, holding it,
  * drains that attribute in pci_remove_bus().
  *
@@ -401,7 +401,9 @@ inline remove_bus(b) {
 /*
  * pci_remove_claimed(PF, prev): (1) the VFs, last first, each claimed
  * under the PF bus lock or waited for; (3) pci_stop_dev(): the driver's
- * .remove() disables SR-IOV and finds no VF; (5) pci_destroy_dev().
+ * .remove() disables SR-IOV and finds no VF; (3b) pci_iov_remove_pf()
+ * under device_lock(): what the driver left enabled, here nothing;
+ * (5) pci_destroy_dev().
  */
 inline remove_pf(prev, n) {
 	do
@@ -441,6 +443,10 @@ inline remove_pf(prev, n) {
 		CB_UNLOCK(2)
 	:: else
 	fi;
+	/* (3b) pci_iov_remove_pf(): SR-IOV the driver left enabled */
+	atomic { dlock(PF); use(PF) };
+	disable_sriov();
+	dunlock(PF);
 	destroy(PF, n)
 }
 
