@@ -1,7 +1,7 @@
 # The PCI bus lock series and the machinery that proves it.
 # 'make demo' and 'make test' are the two commands the README documents.
 
-.PHONY: all deps tree kernel base-kernel cover test demo repro export check help
+.PHONY: all deps tree kernel base-kernel cover bisect test demo repro export check help
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -25,6 +25,10 @@ base-kernel: tree
 ## cover        compile-coverage build (xen-pcifront, pci-hyperv), W=1 + sparse
 cover: tree
 	scripts/cover.sh
+
+## bisect       every patch of the series builds on its own (drivers/pci, drivers/acpi)
+bisect: tree
+	scripts/bisect-build.sh
 
 ## test         everything CI runs; ends with "tests: N passed, N failed"
 test:

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Configure and build a kernel out of tree with ccache.
 #
-# usage: scripts/build.sh [--tree series|base] [--flavour debug|cover] [TARGETS...]
+# usage: scripts/build.sh [--tree series|base|bisect] [--flavour debug|cover] [TARGETS...]
 #   --tree series  work/linux at its HEAD (base + series, see scripts/series.sh)
 #   --tree base    the unpatched base (a git worktree of tag 'base')
+#   --tree bisect  work/linux-bisect, whatever scripts/bisect-build.sh checked out
 #   --flavour debug  guest.config + debug.config (+ each series-*.config whose
 #                    symbol the tree's drivers/pci/Kconfig defines): the kernel
 #                    every test boots
@@ -19,7 +20,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--tree) tree=$2; shift 2 ;;
 	--flavour) flavour=$2; shift 2 ;;
-	-h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -29,6 +30,8 @@ targets=("$@")
 case "$tree" in
 series)	src=$top/work/linux
 	localver=-pcibl-$("$top/scripts/series.sh" id) ;;
+bisect)	src=$top/work/linux-bisect	# scripts/bisect-build.sh checks out each patch
+	localver=-pcibl-bisect ;;
 base)	src=$top/work/linux-base
 	git -C "$top/work/linux" worktree prune
 	git -C "$src" rev-parse -q --verify HEAD >/dev/null 2>&1 || {
