@@ -101,7 +101,8 @@ RACE_SIGNS = {
         r'splat hung-task: INFO: task', r'splat lockdep: .*circular.*pci_rescan_remove_lock', *RACE),
     'repro-pf-remove/pf_unbind_vs_hotremove': XFail(
         RESEARCH + 'I4 (VF removal unlocked from PF .remove())',
-        r'splat (kasan|list-corruption|oops|bug|panic)', *RACE),
+        r'splat (kasan|list-corruption|oops|bug|panic)',
+        r'splat warning: WARNING: .* refcount_warn_saturate', *RACE),
     'repro-nested/nested_remove_pending_event': XFail(
         RESEARCH + 'I7 (removal waits for a pciehp IRQ thread that waits for the lock)',
         r'splat (hung-task|lockdep)', *RACE),
@@ -114,6 +115,8 @@ FIXED = {
         'PCI/sysfs: Hold a reference to the device across its self-removal',
     'repro-bind-remove/bind_during_remove':
         'PCI: Refuse to bind a driver to a device that is being removed',
+    'repro-numvfs-remove/numvfs_vs_remove':
+        'PCI/IOV: Do not take pci_rescan_remove_lock in sriov_numvfs_store()',
 }
 
 XFAILS = {k: v for k, v in RACE_SIGNS.items() if k not in FIXED}
