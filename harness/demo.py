@@ -59,10 +59,10 @@ def main():
     print('\n%-22s %-6s %8s  %s' % ('step', 'result', 'seconds', 'details'))
     print('-' * 78)
     failed, known = 0, {}
-    for c, v, why in run.verdicts(g, cases):
+    for c, v, why in run.verdicts(g, cases, args.kernel):
         failed += v == 'FAIL'
         if v == 'XFAIL':
-            known.setdefault(run.C.XFAILS['demo/' + c.name].ref, []).append(c.name)
+            known.setdefault(run.C.xfails(args.kernel)['demo/' + c.name].ref, []).append(c.name)
         st = stamps.get(c.name, {})
         dt = '%.2f' % (st['END'] - st['BEGIN']) if 'END' in st and 'BEGIN' in st else '-'
         details = why if v == 'FAIL' else '; '.join(c.info).rstrip(' ;')
