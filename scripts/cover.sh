@@ -2,9 +2,9 @@
 # Compile coverage: build drivers/pci/ and drivers/acpi/ of the 'cover'
 # flavour (the guest config plus xen-pcifront, pci-hyperv and the KUnit
 # suite), then rebuild every C file the series touches with W=1 and sparse
-# (C=2) and fail on any warning on a line the series adds or changes (and
-# on any warning without a line). Warnings the base already has on lines
-# the series leaves alone are listed, not counted.
+# (C=2) and fail on any warning the base version of the file does not
+# have (compared by message, so that a warning moved by added lines is
+# still the base's; the base version is built in place and put back).
 # Prints PASS/FAIL lines like scripts/check-patches.sh.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,35 +16,49 @@ if ! "$top/scripts/build.sh" --tree series --flavour cover drivers/pci/ drivers/
 	exit 1
 fi
 echo "PASS  static/cover-build ($(grep -o 'done in [0-9]* s' "$top/out/cover-build.log"))"
-# new_warnings FILE: the warnings in $log on lines FILE's hunks in
-# base..HEAD add (git diff -U0), or without a line number.
-new_warnings() {
-	local ranges
-	ranges=$(git -C "$top/work/linux" diff -U0 base..HEAD -- "$1" |
-		sed -n 's/^@@ -[0-9,]* +\([0-9]*\)\(,\([0-9]*\)\)\{0,1\} @@.*/\1 \3/p')
-	echo "$log" | grep -E 'warning:|error:' | awk -v f="$1" -v r="$ranges" '
-		BEGIN { n = split(r, a, /[ \n]/); for (i = 1; i < n; i += 2) {
-			c = (a[i + 1] == "") ? 1 : a[i + 1]; lo[i] = a[i]; hi[i] = a[i] + c - 1 } }
-		{ if (index($0, f ":") == 0 || !match($0, /:[0-9]+:/)) { print; next }
-		  ln = substr($0, RSTART + 1, RLENGTH - 2) + 0
-		  for (i in lo) if (ln >= lo[i] && ln <= hi[i]) { print; next } }'
+# warnings LOG: the warning and error messages of LOG, without file,
+# line and column, sorted (a warning moves when lines are added above it).
+warnings() {
+	grep -E 'warning:|error:' <<< "$1" | sed 's/^[^ ]*:[0-9]*:\([0-9]*:\)\{0,1\} //' | sort
+}
+
+# build F: rebuild F's object with W=1 and sparse; prints the output.
+build() {
+	make -s -C "$top/work/linux" O="$out" ARCH=x86_64 CC="ccache gcc" LOCALVERSION= \
+		W=1 C=2 "${1%.c}.o" 2>&1
+}
+
+# base_warnings F: the warnings of F as the base has it, built in place of
+# the series' version (put back at once, and by the trap if interrupted).
+saved=
+restore() { [ -z "$saved" ] || { cp "$saved" "$top/work/linux/$1"; rm -f "$saved"; saved=; }; }
+base_warnings() {
+	git -C "$top/work/linux" cat-file -e "base:$1" 2>/dev/null || return 0
+	saved=$(mktemp); cp "$top/work/linux/$1" "$saved"
+	trap 'restore "$1"' EXIT
+	git -C "$top/work/linux" show "base:$1" > "$top/work/linux/$1"
+	warnings "$(build "$1")"
+	restore "$1"; trap - EXIT
+	touch "$top/work/linux/$1"
 }
 
 rc=0
 for f in $(git -C "$top/work/linux" diff --name-only --diff-filter=d base..HEAD -- '*.c'); do
 	obj=${f%.c}.o
 	rm -f "$out/$obj"
-	log=$(make -s -C "$top/work/linux" O="$out" ARCH=x86_64 CC="ccache gcc" LOCALVERSION= \
-		W=1 C=2 "$obj" 2>&1)
+	log=$(build "$f")
 	if [ ! -f "$out/$obj" ]; then
 		echo "$log" | sed 's/^/      /'; echo "FAIL  static/w1-sparse/$f (not built: not in the cover config?)"; rc=1
-	elif [ -n "$(new_warnings "$f")" ]; then
-		new_warnings "$f" | sed 's/^/      /'; echo "FAIL  static/w1-sparse/$f"; rc=1
+		continue
+	fi
+	new=$(comm -23 <(warnings "$log") <(base_warnings "$f"))
+	old=$(warnings "$log" | grep -c .)
+	if [ -n "$new" ]; then
+		echo "$new" | sed 's/^/      /'; echo "FAIL  static/w1-sparse/$f"; rc=1
+	elif [ "$old" != 0 ]; then
+		echo "PASS  static/w1-sparse/$f ($old warnings the base has too)"
 	else
-		old=$(echo "$log" | grep -cE 'warning:|error:')
-		note=
-		[ "$old" = 0 ] || note=" ($old warnings of the base on lines the series leaves alone)"
-		echo "PASS  static/w1-sparse/$f$note"
+		echo "PASS  static/w1-sparse/$f"
 	fi
 done
 exit $rc
