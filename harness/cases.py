@@ -101,8 +101,9 @@ RACE_SIGNS = {
         r'splat hung-task: INFO: task', r'splat lockdep: .*circular.*pci_rescan_remove_lock', *RACE),
     'repro-pf-remove/pf_unbind_vs_hotremove': XFail(
         RESEARCH + 'I4 (VF removal unlocked from PF .remove())',
-        r'splat (kasan|list-corruption|oops|bug|panic)',
-        r'splat warning: WARNING: .* refcount_warn_saturate', *RACE),
+        r'splat (kasan|list-corruption|oops|bug|panic)', r'splat sysfs-dup: ',
+        r'splat warning: WARNING: .* (refcount_warn_saturate|kernfs_remove_by_name_ns)',
+        *RACE),
     'repro-nested/nested_remove_pending_event': XFail(
         RESEARCH + 'I7 (removal waits for a pciehp IRQ thread that waits for the lock)',
         r'splat (hung-task|lockdep)', *RACE),
