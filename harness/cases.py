@@ -22,8 +22,11 @@ class Group:
 
 
 class XFail:
-    def __init__(self, ref, *patterns):
-        self.ref, self.patterns = ref, patterns
+    """A known bug: how it shows (patterns), its reference, and whether the
+    case may also pass (a race the series narrows but does not close, that
+    shows in some runs only)."""
+    def __init__(self, ref, *patterns, may_pass=False):
+        self.ref, self.patterns, self.may_pass = ref, patterns, may_pass
 
 
 # The lockdep cycle every pciehp hot-add or slot disable reports on 6.12.117,
@@ -85,6 +88,9 @@ GROUPS += [
 RACE = (r'^race: ', r'^lockdep switched itself off$',
         r'^the guest stopped without finishing', r'^hang: killed')
 RESEARCH = 'shared/research/callers.md '
+# How acpiphp's unlocked walk of a bus whose VFs another task removes shows.
+ACPIPHP_WALK = (r'splat (kasan|list-corruption|oops|bug|panic)', r'splat sysfs-dup: ',
+                r'splat warning: WARNING: .* (refcount_warn_saturate|kernfs_remove_by_name_ns)')
 
 # How each race shows on the unpatched kernel: harness/repro.py's test of
 # "reproduced" on both kernels, and the XFAIL mark of a race the series
@@ -101,9 +107,7 @@ RACE_SIGNS = {
         r'splat hung-task: INFO: task', r'splat lockdep: .*circular.*pci_rescan_remove_lock', *RACE),
     'repro-pf-remove/pf_unbind_vs_hotremove': XFail(
         RESEARCH + 'I4 (VF removal unlocked from PF .remove())',
-        r'splat (kasan|list-corruption|oops|bug|panic)', r'splat sysfs-dup: ',
-        r'splat warning: WARNING: .* (refcount_warn_saturate|kernfs_remove_by_name_ns)',
-        *RACE),
+        *ACPIPHP_WALK, *RACE),
     'repro-nested/nested_remove_pending_event': XFail(
         RESEARCH + 'I7 (removal waits for a pciehp IRQ thread that waits for the lock)',
         r'splat (hung-task|lockdep)', *RACE),
@@ -116,11 +120,20 @@ FIXED = {
         'PCI/sysfs: Hold a reference to the device across its self-removal',
     'repro-bind-remove/bind_during_remove':
         'PCI: Refuse to bind a driver to a device that is being removed',
-    'repro-numvfs-remove/numvfs_vs_remove':
-        'PCI/IOV: Do not take pci_rescan_remove_lock in sriov_numvfs_store()',
+}
+
+# On the series the AB-BA of numvfs_vs_remove is gone, but with the numvfs
+# write no longer serialized by pci_rescan_remove_lock, acpiphp's unlocked
+# walk in disable_slot() can meet a VF the write removes (the race of
+# pf_unbind_vs_hotremove): it crashes in some runs, not in others.
+SERIES_ONLY = {
+    'repro-numvfs-remove/numvfs_vs_remove': XFail(
+        RESEARCH + 'I4 (acpiphp disable_slot() walks the bus while VFs are removed)',
+        *ACPIPHP_WALK, *RACE, may_pass=True),
 }
 
 XFAILS = {k: v for k, v in RACE_SIGNS.items() if k not in FIXED}
+XFAILS.update(SERIES_ONLY)
 
 # What only the unpatched kernel fails: the series has no KUnit suite
 # there, and its pciehp reports the reset_lock/pci_rescan_remove_lock cycle
