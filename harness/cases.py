@@ -120,17 +120,18 @@ FIXED = {
         'PCI/sysfs: Hold a reference to the device across its self-removal',
     'repro-bind-remove/bind_during_remove':
         'PCI: Refuse to bind a driver to a device that is being removed',
+    # The AB-BA goes with the first patch; the second keeps acpiphp's
+    # disable_slot() off the VFs the write removes without the lock.
+    'repro-numvfs-remove/numvfs_vs_remove':
+        'PCI/IOV: Do not take pci_rescan_remove_lock in sriov_numvfs_store(); '
+        'PCI: acpiphp: Remove devices with pci_stop_and_remove_device()',
+    'repro-pf-remove/pf_unbind_vs_hotremove':
+        'PCI: acpiphp: Remove devices with pci_stop_and_remove_device()',
 }
 
-# On the series the AB-BA of numvfs_vs_remove is gone, but with the numvfs
-# write no longer serialized by pci_rescan_remove_lock, acpiphp's unlocked
-# walk in disable_slot() can meet a VF the write removes (the race of
-# pf_unbind_vs_hotremove): it crashes in some runs, not in others.
-SERIES_ONLY = {
-    'repro-numvfs-remove/numvfs_vs_remove': XFail(
-        RESEARCH + 'I4 (acpiphp disable_slot() walks the bus while VFs are removed)',
-        *ACPIPHP_WALK, *RACE, may_pass=True),
-}
+# Marks that apply to the series only (a race the series narrows but does
+# not close yet: XFail(..., may_pass=True)). None at present.
+SERIES_ONLY = {}
 
 XFAILS = {k: v for k, v in RACE_SIGNS.items() if k not in FIXED}
 XFAILS.update(SERIES_ONLY)
