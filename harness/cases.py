@@ -46,7 +46,7 @@ GROUPS = [
           kunit=['pci_topology']),
     Group('sriov', 'sriov', 'sriov',
           ['numvfs', 'numvfs_bad_input', 'pf_driver_probe_remove', 'pf_driver_rmmod',
-           'rescan_removing_vf'],
+           'rescan_removing_dev'],
           modules=['pcibl_pf']),
     Group('acpiphp', 'acpiphp', 'hotplug',
           ['add', 'remove', 'add_two', 'power_off', 'power_bad_input'],
@@ -146,13 +146,11 @@ BASE_ONLY = {
                                       'lock and lifecycles"',
                                       r'^kunit: suite pci_topology did not report$'),
 }
-# A VF's rescan attribute written while sriov_numvfs removes that VF: the
-# writer waits for pci_rescan_remove_lock, which the sriov_numvfs writer
-# holds while device_del() of the VF drains the attribute (fixed by
-# "PCI/IOV: Do not take pci_rescan_remove_lock in sriov_numvfs_store()" and
-# "PCI/sysfs: Refuse rescan and reset through a device that is being
-# removed").
-BASE_ONLY['sriov/rescan_removing_vf'] = XFail(
+# A device's rescan attribute written while the device is being removed
+# through sysfs: the writer waits for pci_rescan_remove_lock, which the
+# remover holds while device_del() drains the attribute (fixed by "PCI/sysfs:
+# Refuse rescan and reset through a device that is being removed").
+BASE_ONLY['sriov/rescan_removing_dev'] = XFail(
     RESEARCH + 'kernfs drain vs pci_rescan_remove_lock (rescan attribute)',
     r'splat hung-task: INFO: task', *RACE)
 for _case in ('pciehp-add/add', 'pciehp-button/remove', 'pciehp-power/power_off',

@@ -58,26 +58,27 @@ case_pf_driver_rmmod() {
 	same_topology "$T0"
 }
 
-# A rescan through a VF whose removal has begun gets -ENODEV at once. The
-# VF is bound to the test driver, whose .remove() sleeps 3 s, and a write
-# of 0 to sriov_numvfs removes it; its "driver" link goes before .remove()
-# runs. On 6.12.117 the rescan waits for pci_rescan_remove_lock, held by
-# the sriov_numvfs writer, whose removal of the VF waits in device_del()
-# for the rescan write to finish: a deadlock (hung task).
-case_rescan_removing_vf() {
-	local vf r
-	insmod /modules/pcibl_pf.ko remove_delay=3000 || { fail insmod; return 1; }
-	write "$PF/sriov_numvfs" 1 && wait_for 30 "$PF/virtfn0" || return 1
-	vf=$(readlink -f "$PF/virtfn0")
-	write "$vf/driver_override" pcibl_pf &&
-	write /sys/bus/pci/drivers_probe "${vf##*/}" &&
-	wait_for 10 "$vf/driver" || return 1
-	gt write "$PF/sriov_numvfs" 0 > /tmp/numvfs.out &
-	wait_for 10 "!$vf/driver" || return 1
-	expect_errno ENODEV "$vf/rescan" 1
+# A rescan through a device whose removal has begun gets -ENODEV at once.
+# The PF is bound to the test driver, whose .remove() sleeps 3 s, and
+# removed through sysfs; its "driver" link goes before .remove() runs. On
+# 6.12.117 the rescan waits for pci_rescan_remove_lock, which the remover
+# holds while device_del() of the PF waits for the rescan write to finish
+# (kernfs drains the attribute): a deadlock (hung task). (VFs have no
+# "rescan" attribute.)
+case_rescan_removing_dev() {
+	local r
+	write /sys/bus/pci/drivers/nvme/unbind "$PFB" &&
+	write "$PF/driver_override" pcibl_pf &&
+	insmod /modules/pcibl_pf.ko numvfs=0 remove_delay=3000 &&
+	wait_for 30 "$PF/driver" || return 1
+	gt write "$PF/remove" 1 > /tmp/remove.out &
+	wait_for 10 "!$PF/driver" || return 1
+	expect_errno ENODEV "$PF/rescan" 1
 	wait
-	r=$(cat /tmp/numvfs.out)
-	[ "$r" = ok ] || fail "write 0 > sriov_numvfs: $r"
+	r=$(cat /tmp/remove.out)
+	[ "$r" = ok ] || fail "write 1 > remove: $r"
 	rmmod pcibl_pf || fail "rmmod pcibl_pf"
-	vfs_present 0 && same_topology "$T0"
+	write /sys/bus/pci/rescan 1 &&
+	wait_ready 30 "$PF" &&
+	same_topology "$T0"
 }
