@@ -1,6 +1,7 @@
 /*
  * Promela model of PCI topology locking as the series implements it
- * (revision 2; docs/design.md is draft 1).  Names are the kernel's.
+ * (revision 2, with removal split into stopping and unlinking;
+ * docs/design.md is draft 1).  Names are the kernel's.
  *
  * Topology: root bus 0 holds bridge BR (no driver); BR's bus 1 holds the
  * downstream port DP (pciehp bound, with its IRQ thread); DP's bus 2 (its
@@ -17,28 +18,37 @@
  *   HotplugIst     DP's pciehp_ist() -> pciehp_unconfigure_device() ->
  *                  pci_stop_and_remove_device(PF) (IST)
  *   Rescan         echo 1 > bus 2's rescan: bus_rescan_store() ->
- *                  pci_rescan_bus(): pci_device_add() and
- *                  pci_bus_add_device() of NEWD (RESCAN)
+ *                  pci_lock_rescan_remove(), pci_rescan_bus():
+ *                  pci_device_add() and pci_bus_add_device() of NEWD
+ *                  (RESCAN)
  *   Unbind         echo PF > driver/unbind: device_release_driver(PF),
  *                  .remove() -> pci_disable_sriov() (UNBIND)
  *   Bind           echo NEWD > driver/bind -> pci_device_probe() (BIND)
  *   NumVfs         echo 0, then echo 1 > PF/sriov_numvfs:
  *                  sriov_numvfs_store() -> pci_disable_sriov(), then
  *                  pci_enable_sriov() -> pci_iov_add_virtfn(VF2) (NUMVFS)
+ *   UnlinkWork     pci_unlink_work: takes G while a device is STOPPED
+ *                  (always runs)
  *
  * Removal: claim() is the claim loop of pci_stop_and_remove_device();
  * remove_leaf(), remove_pf() and remove_dp() are pci_remove_claimed() of
  * a device without children, of the PF (step 1: its VFs) and of DP
- * (step 2: the sweep of bus 2); SysfsRemove sweeps bus 1 (only DP).
+ * (step 2: the sweep of bus 2, which passes over STOPPED devices);
+ * SysfsRemove sweeps bus 1 (only DP).  destroy() unregisters a device
+ * (and unregister_bus() its bus: DEAD, device_del()); a VF is unlinked
+ * at once (REMOVED), any other device becomes STOPPED, stays on its bus
+ * and is queued on stopped (pci_stopped_devs) for the holder of G.
  *
- * Locks: topo[] (bus->topo_lock), dl[] (device_lock()), kref[] and bkref
- * (kernfs active references of a device's and of bus 2's attributes
- * being written, drained by device_del() and device_unregister()), and
- * free_irq()'s wait for the IRQ thread.  pci_rescan_remove_lock is left
- * out: -DRESCAN_REMOVE_LOCK takes it in remove_store() and the rescan as
- * the series still does, and pan then finds the rescan writer waiting for it
- * with bus 2's rescan attribute active while the remover, holding it,
- * drains that attribute in pci_remove_bus().
+ * Locks: topo[] (bus->topo_lock), dl[] (device_lock()), glock (G,
+ * pci_rescan_remove_lock), kref[] and bkref (kernfs active references of
+ * a device's and of bus 2's attributes being written, drained by
+ * device_del()), and free_irq()'s wait for the IRQ thread.  Only the
+ * holder of G unlinks STOPPED devices (unlink_stopped(): REMOVED, a
+ * bridge's bus freed, the list's reference dropped): rescan_lock(), that
+ * is pci_lock_rescan_remove(), does it as soon as it has G, and
+ * pci_stop_and_remove_device() before it returns if its caller holds G
+ * (unlink_if_held(); only BROKEN_REMOVE_UNDER_G gets there holding G).
+ * The rescan holds G; remove_store() and the IRQ thread do not take it.
  *
  * Abstracted away:
  * - config space, resources, bus numbers; pci_bus_sem and list walks (a
@@ -55,15 +65,23 @@
  *   still contend for it), as are probe and unbinding a leaf under
  *   device_lock();
  * - the scanners (pci_rescan_bus(), pci_iov_add_virtfn()) hold their
- *   pci_dev reference until pci_bus_add_device() returns.
+ *   pci_dev reference until pci_bus_add_device() returns;
+ * - the rescan's walks of bus 2 are one look when it takes G (it finds
+ *   PF) and one check before it drops G, of PF and NEWD: VFs on bus 2
+ *   (-DVF_ON_PF_BUS) are unlinked without G by design; the work item
+ *   takes G when it is free, in one step with the unlinking, as does
+ *   rescan_lock().
  *
  * Properties: no invalid end state (deadlock); assertions: no use of a
  * freed device or bus, only legal transitions under the bus's lock, one
  * remover per device, no bind, add or VF for a device being removed, a
- * direct remover returns only when its device is REMOVED or an ancestor's
- * remover owns it, and at the end every claimed device is REMOVED and
- * freed, nothing is linked, bound or referenced.  -DLTL: removal
- * completes, <>[] no device REMOVING (pan -a).
+ * direct remover returns only when its device is STOPPED or REMOVED or an
+ * ancestor's remover owns it, a device is freed only once unlinked and a
+ * bus only once its devices are, a device the rescan found on bus 2
+ * while holding G is neither unlinked nor freed before it drops G
+ * (walked()), and at the end every claimed device is REMOVED and freed,
+ * nothing is linked, bound or referenced.  -DLTL: removal completes,
+ * <>[] no device REMOVING or STOPPED (pan -a).
  *
  * Broken variants, each must be caught (model/check.sh):
  *   BROKEN_NUMVFS_ORDER   sriov_numvfs takes the bus lock before device_lock
@@ -73,6 +91,10 @@
  *   BROKEN_PEER_RETURNS   a losing peer remover returns at once
  *   BROKEN_NO_VF_CHECK    linking a VF does not check its PF's state
  *   BROKEN_ADD_NO_REF     a scanner drops its reference before adding
+ *   BROKEN_REMOVE_UNDER_G remove_store() holds G across the removal
+ *                         (and unlinks before it returns): it drains bus
+ *                         2's rescan attribute while the writer waits for G
+ *   BROKEN_UNLINK_WITHOUT_G removers unlink every device at once, as VFs
  */
 
 #define BR	0
@@ -92,6 +114,8 @@
 #define BUS(d)	((d) == BR -> 0 : ((d) == DP -> 1 : ((d) == VF || (d) == VF2 -> VFBUS : 2)))
 #define TB(b)	((b) == 3 -> 2 : (b))	/* pci_topo_bus() */
 #define LASTVF	(pos[VF2] > pos[VF] -> VF2 : (pos[VF] != 0 -> VF : NONE))
+#define ISVF(d)	((d) == VF || (d) == VF2)
+#define ON(d, b)	(pos[d] != 0 && BUS(d) == (b))
 
 /* claim results in pci_stop_and_remove_device() */
 #define CLAIMED	1
@@ -104,7 +128,7 @@
 #define NREF	2
 #endif
 
-mtype = { NEW, SCANNED, ADDING, ADDED, REMOVING, REMOVED };	/* dev->lifecycle */
+mtype = { NEW, SCANNED, ADDING, ADDED, REMOVING, STOPPED, REMOVED };	/* dev->lifecycle */
 mtype = { ALIVE, DYING, DEAD };					/* bus->lifecycle */
 
 mtype st[ND];
@@ -125,22 +149,22 @@ bool bgone;
 bool bfreed[NB];
 bool ist_busy;		/* DP's IRQ thread is running */
 bool irq_freed;
-#ifdef RESCAN_REMOVE_LOCK
-byte glock;		/* pci_rescan_remove_lock */
-#define GLOCK	glock == 0 -> glock = _pid + 1
-#define GUNLOCK	glock = 0
-#else
-#define GLOCK	skip
-#define GUNLOCK	skip
-#endif
+byte glock;		/* pci_rescan_remove_lock (G): owner _pid + 1, 0: free */
+chan stopped = [4] of { byte };	/* pci_stopped_devs, oldest first */
 
 #define LEGAL(f, t) \
 	((f) == NEW && (t) == SCANNED || \
 	 (f) == SCANNED && ((t) == ADDING || (t) == REMOVING) || \
 	 (f) == ADDING && (t) == ADDED || (f) == ADDED && (t) == REMOVING || \
-	 (f) == REMOVING && (t) == REMOVED)
+	 (f) == REMOVING && ((t) == STOPPED || (t) == REMOVED) || \
+	 (f) == STOPPED && (t) == REMOVED)
 /* what a direct remover may rely on when it returns */
-#define GONE(d)	(st[d] == REMOVED || bst[BUS(d)] != ALIVE)
+#define GONE(d)	(st[d] == STOPPED || st[d] == REMOVED || bst[BUS(d)] != ALIVE)
+#ifdef BROKEN_UNLINK_WITHOUT_G
+#define AT_ONCE(d)	true
+#else
+#define AT_ONCE(d)	ISVF(d)		/* only VFs are unlinked without G */
+#endif
 
 /*
  * A topology-lock section is one atomic step; a broken variant's long
@@ -291,22 +315,69 @@ inline scan_put(d, ok, a) {
 	ok = false; a = false
 }
 
+/* pci_unlink_bus(): a DEAD bus, whose devices went first, is freed */
+inline unlink_bus(b) {
+	assert(bst[b] == DEAD && !ON(DP, b) && !ON(PF, b) && !ON(VF, b) && !ON(VF2, b) && !ON(NEWD, b));
+	bfreed[b] = true
+}
+
+/* a bridge's bus, then pci_unlink_dev(): off its bus, REMOVED */
+inline unlink_dev(d) {
+	if
+	:: d == BR -> unlink_bus(1)
+	:: d == DP -> unlink_bus(2)
+	:: else
+	fi;
+	tlock(BUS(d));
+	pos[d] = 0;
+	setst(d, REMOVED);
+	tunlock(BUS(d))
+}
+
 /*
- * pci_destroy_dev(): device_del() deactivates d's attributes and drains
- * their writers, then unlink + REMOVED under the lock; the list's
- * reference and n of the caller's go.
+ * pci_unlink_stopped_devices(), by the holder of G: every STOPPED device,
+ * oldest first, unlinked; the list's reference goes, the last one frees.
+ */
+inline unlink_stopped(sd) {
+	do
+	:: stopped ? sd -> use(sd); unlink_dev(sd); put(sd)
+	:: empty(stopped) -> break
+	od;
+	sd = 0
+}
+
+/* pci_lock_rescan_remove() unlinks at once; pci_unlock_rescan_remove() */
+inline rescan_lock(sd)	{ glock == 0 -> glock = _pid + 1; unlink_stopped(sd) }
+inline rescan_unlock()	{ assert(glock == _pid + 1); glock = 0 }
+/* pci_unlink_stopped_if_held(), before pci_stop_and_remove_device() returns */
+inline unlink_if_held(sd) {
+	if
+	:: glock == _pid + 1 -> unlink_stopped(sd)
+	:: else
+	fi
+}
+
+/*
+ * pci_unregister_dev(): device_del() deactivates d's attributes and
+ * drains their writers; then a VF is unlinked (the list's reference
+ * goes), any other device is queued STOPPED (pci_dev_stopped()) and
+ * stays linked.  n of the caller's references go.
  */
 inline destroy(d, n) {
 	atomic {
 		use(d);
 		kn_gone[d] = true;
 		kref[d] == 0;
-		tlock(BUS(d));
 		assert(st[d] == REMOVING && owner[d] == _pid + 1);
-		pos[d] = 0;
-		setst(d, REMOVED);
-		tunlock(BUS(d));
-		putn(d, n + 1)
+		if
+		:: AT_ONCE(d) -> unlink_dev(d); putn(d, n + 1)
+		:: else ->
+			tlock(BUS(d));
+			stopped ! d;
+			setst(d, STOPPED);
+			tunlock(BUS(d));
+			putn(d, n)
+		fi
 	}
 }
 
@@ -328,10 +399,10 @@ inline remove_leaf(d, prev, n) {
 }
 
 /*
- * The claim loop of pci_stop_and_remove_device(): REMOVED, or REMOVING
- * on a bus that is not ALIVE (an ancestor's remover owns it): -ENODEV;
- * SCANNED/ADDED: claimed; NEW, ADDING, or REMOVING on an ALIVE bus (a
- * peer remover): wait_var_event() holding only the reference, retry.
+ * The claim loop of pci_stop_and_remove_device(): STOPPED, REMOVED, or
+ * REMOVING on a bus that is not ALIVE (an ancestor's remover owns it):
+ * -ENODEV; SCANNED/ADDED: claimed; NEW, ADDING, or REMOVING on an ALIVE
+ * bus (a peer remover): wait_var_event() holding only the reference, retry.
  */
 inline claim(d, prev, res) {
 	do
@@ -340,7 +411,7 @@ inline claim(d, prev, res) {
 		use(d);
 		prev = st[d];
 		if
-		:: prev == REMOVED -> res = ENODEV
+		:: prev == STOPPED || prev == REMOVED -> res = ENODEV
 		:: prev == REMOVING && bst[BUS(d)] != ALIVE -> res = ENODEV
 #ifdef BROKEN_PEER_RETURNS
 		:: prev == REMOVING && bst[BUS(d)] == ALIVE -> res = ENODEV
@@ -359,7 +430,8 @@ inline claim(d, prev, res) {
 
 /*
  * pci_disable_sriov() -> pci_iov_remove_virtfn(): the VF looked up with a
- * reference, then pci_stop_and_remove_device() (its own reference).
+ * reference, then pci_stop_and_remove_device() (its own reference), which
+ * unlinks what is STOPPED if its caller holds G.
  */
 inline remove_virtfn(x) {
 	atomic {
@@ -376,7 +448,8 @@ inline remove_virtfn(x) {
 		if
 		:: vres == CLAIMED -> remove_leaf(v, vprev, 2)
 		:: else -> atomic { assert(GONE(v)); putn(v, 2) }
-		fi			/* VF Enable is cleared next */
+		fi;
+		unlink_if_held(sd)	/* VF Enable is cleared next */
 	:: else
 	fi;
 	v = 0; vprev = 0; vres = 0
@@ -386,16 +459,15 @@ inline disable_sriov() {
 	remove_virtfn(VF2)
 }
 
-/* pci_remove_bus(): DEAD; device_unregister() drains bus 2's rescan */
-inline remove_bus(b) {
+/* pci_unregister_bus(): DEAD; device_del() drains bus 2's rescan */
+inline unregister_bus(b) {
 	tlock(b);
 	bst[b] = DEAD;
 	tunlock(b);
 	if
 	:: b == 2 -> bgone = true; bkref == 0
 	:: else
-	fi;
-	bfreed[b] = true
+	fi
 }
 
 /*
@@ -403,7 +475,7 @@ inline remove_bus(b) {
  * under the PF bus lock or waited for; (3) pci_stop_dev(): the driver's
  * .remove() disables SR-IOV and finds no VF; (3b) pci_iov_remove_pf()
  * under device_lock(): what the driver left enabled, here nothing;
- * (5) pci_destroy_dev().
+ * (5), (6) destroy().
  */
 inline remove_pf(prev, n) {
 	do
@@ -452,9 +524,9 @@ inline remove_pf(prev, n) {
 
 /*
  * pci_remove_claimed(DP, prev): (2) sweep bus 2: DYING, then the last
- * device on it, with a reference: SCANNED/ADDED claimed and removed,
- * otherwise waited for; (3) pciehp_remove() -> free_irq() waits for the
- * IRQ thread; (4) pci_remove_bus(); (5) pci_destroy_dev().
+ * device on it not STOPPED, with a reference: SCANNED/ADDED claimed and
+ * removed, otherwise waited for; (3) pciehp_remove() -> free_irq() waits
+ * for the IRQ thread; (4) pci_unregister_bus(); (5), (6) destroy().
  */
 inline remove_dp(prev, n) {
 	do
@@ -466,7 +538,7 @@ inline remove_dp(prev, n) {
 		do
 		:: i < ND ->
 			if
-			:: BUS(i) == 2 && pos[i] != 0 && (c == NONE || pos[i] > pos[c]) -> c = i
+			:: ON(i, 2) && st[i] != STOPPED && (c == NONE || pos[i] > pos[c]) -> c = i
 			:: else
 			fi;
 			i++
@@ -502,7 +574,7 @@ inline remove_dp(prev, n) {
 		CB_UNLOCK(1)
 	:: else
 	fi;
-	atomic { remove_bus(2) };
+	atomic { unregister_bus(2) };
 	destroy(DP, n)
 }
 
@@ -510,11 +582,13 @@ inline remove_dp(prev, n) {
 proctype SysfsRemove()
 {
 	mtype qprev, cprev, vprev;
-	byte c, cres, i, v, vres;
+	byte c, cres, i, v, vres, sd;
 	bool drv;
 
 	atomic {
-		GLOCK;
+#ifdef BROKEN_REMOVE_UNDER_G
+		rescan_lock(sd);
+#endif
 		get(BR); get(BR);
 		tlock(0); claim_dev(BR); tunlock(0);
 		/* (2) sweep bus 1: DYING, DP (nobody else touches bus 1) */
@@ -523,10 +597,13 @@ proctype SysfsRemove()
 	remove_dp(qprev, 1);
 	qprev = 0;
 	atomic {
-		/* (3) BR has no driver; (4), (5) */
-		remove_bus(1);
+		/* (3) BR has no driver; (4), (5), (6) */
+		unregister_bus(1);
 		destroy(BR, 2);
-		GUNLOCK
+		unlink_if_held(sd);
+#ifdef BROKEN_REMOVE_UNDER_G
+		rescan_unlock()
+#endif
 	}
 }
 
@@ -534,7 +611,7 @@ proctype SysfsRemove()
 proctype SysfsRemovePf()
 {
 	mtype prev, vprev;
-	byte res, v, vres;
+	byte res, v, vres, sd;
 	bool ok, drv;
 
 	atomic {			/* kernfs_fop_write_iter(), pci_dev_get() */
@@ -554,15 +631,21 @@ proctype SysfsRemovePf()
 #endif
 	if
 	:: ok ->
-#ifdef RESCAN_REMOVE_LOCK
-		atomic { GLOCK };
+#ifdef BROKEN_REMOVE_UNDER_G
+		atomic { rescan_lock(sd) };
 #endif
 		claim(PF, prev, res);
 		if
 		:: res == CLAIMED -> remove_pf(prev, NREF)
 		:: else -> atomic { assert(GONE(PF)); putn(PF, NREF) }
 		fi;
-		atomic { GUNLOCK; ok = false; prev = 0; res = 0 }
+		atomic {
+			unlink_if_held(sd);
+#ifdef BROKEN_REMOVE_UNDER_G
+			rescan_unlock();
+#endif
+			ok = false; prev = 0; res = 0
+		}
 	:: else				/* -ENODEV */
 	fi;
 out:	skip
@@ -572,7 +655,7 @@ out:	skip
 proctype HotplugIst()
 {
 	mtype prev, vprev;
-	byte res, v, vres;
+	byte res, v, vres, sd;
 	bool got, drv;
 
 	atomic {
@@ -601,29 +684,51 @@ proctype HotplugIst()
 out:	skip
 }
 
-/* bus_rescan_store() of bus 2 -> pci_rescan_bus() */
+/* a device the rescan found on bus 2 under G, with no reference: still there */
+inline walked(d)	{ assert(!freed[d] && pos[d] != 0) }
+
+/*
+ * bus_rescan_store() of bus 2 -> pci_rescan_bus() under G: it finds PF
+ * (pci_get_slot(), reference dropped), adds NEWD, and pci_bus_add_devices()
+ * walks bus 2 again.
+ */
 proctype Rescan()
 {
-	bool ok, a;
+	bool ok, a, pf;
+	byte sd;
 
 	atomic {
 		if :: !bgone -> bkref++ :: else -> goto out fi;
 		use_bus(2);
 		refs[NEWD] = 1		/* pci_scan_device() */
 	};
-#ifdef RESCAN_REMOVE_LOCK
-	atomic { GLOCK };
-#endif
+	atomic { rescan_lock(sd); pf = pos[PF] != 0 };
 	scan_add(NEWD, ok, a);
-	atomic { scan_put(NEWD, ok, a); GUNLOCK; bkref-- };
+	atomic {
+		if :: pf -> walked(PF) :: else fi;
+		if :: ok -> walked(NEWD) :: else fi;
+		scan_put(NEWD, ok, a); pf = false;
+		rescan_unlock();
+		bkref--
+	};
 out:	skip
+}
+
+/* pci_unlink_work, scheduled by pci_dev_stopped(): takes G, which unlinks */
+proctype UnlinkWork()
+{
+	byte sd;
+
+end:	do
+	:: atomic { len(stopped) > 0 && glock == 0 -> rescan_lock(sd); rescan_unlock() }
+	od
 }
 
 /* unbind_store(PF): the PF driver's .remove() disables SR-IOV */
 proctype Unbind()
 {
 	mtype vprev;
-	byte v, vres;
+	byte v, vres, sd;
 	bool drv;
 
 	atomic {
@@ -659,7 +764,7 @@ out:	skip
 proctype NumVfs()
 {
 	mtype vprev;
-	byte v, vres;
+	byte v, vres, sd;
 	bool drv, ok, a;
 
 	atomic { if :: !kn_gone[PF] -> kref[PF]++ :: else -> goto out fi };
@@ -704,9 +809,9 @@ out:	skip
 }
 
 #ifdef LTL
+#define RM(d)	(st[d] == REMOVING || st[d] == STOPPED)
 #define removing \
-	(st[BR] == REMOVING || st[DP] == REMOVING || st[PF] == REMOVING || \
-	 st[VF] == REMOVING || st[VF2] == REMOVING || st[NEWD] == REMOVING)
+	(RM(BR) || RM(DP) || RM(PF) || RM(VF) || RM(VF2) || RM(NEWD))
 /* every claimed removal reaches REMOVED */
 ltl removal_completes { <> [] !removing }
 #endif
@@ -722,6 +827,7 @@ init {
 		st[VF] = ADDED; pos[VF] = 2; refs[VF] = 1;
 		st[VF2] = NEW; st[NEWD] = NEW;
 		npos = 2;
+		run UnlinkWork();
 		run SysfsRemove();
 #ifndef NO_REMOVE_PF
 		run SysfsRemovePf();
@@ -742,9 +848,10 @@ init {
 		run NumVfs();
 #endif
 	}
-	_nr_pr == 1;
+	/* the actors are done, and the work item has unlinked what they stopped */
+	_nr_pr == 2 && len(stopped) == 0 && glock == 0;
 	/* everything below BR went with it; nothing bound, nothing leaked */
-	assert(bst[1] == DEAD && bst[2] == DEAD);
+	assert(bst[1] == DEAD && bst[2] == DEAD && bfreed[1] && bfreed[2]);
 	d = 0;
 	do
 	:: d < ND ->
