@@ -128,11 +128,12 @@ FIXED = {
         'PCI: acpiphp: Remove devices with pci_stop_and_remove_device()',
     'repro-pf-remove/pf_unbind_vs_hotremove':
         'PCI: acpiphp: Remove devices with pci_stop_and_remove_device()',
-    # The outer remover (sysfs) holds the lock while it waits in free_irq()
-    # for the inner IRQ thread, which no longer takes it to remove: removal
-    # leaves the unlinking to the lock's holder.
+    # The outer remover (sysfs) held the lock while it waited in free_irq()
+    # for the inner IRQ thread, which waited for it: removal now leaves the
+    # unlinking to the lock's holder, and neither side takes it to remove.
     'repro-nested/nested_remove_pending_event':
         'PCI: Take removed devices off their bus under pci_rescan_remove_lock; '
+        'PCI/sysfs: Remove a device without pci_rescan_remove_lock; '
         'PCI: pciehp: Remove devices without pci_rescan_remove_lock',
 }
 
