@@ -26,8 +26,9 @@ class QMP:
                 time.sleep(0.05)
         self.buf = b''
         self.events = []
-        if 'QMP' not in self._read(30.0):
-            raise QMPError('no QMP greeting')
+        greeting = self._read(30.0)
+        if 'QMP' not in greeting:
+            raise QMPError('no QMP greeting, got %.200r' % (greeting,))
         self.execute('qmp_capabilities')
 
     def _read(self, timeout):
