@@ -6,6 +6,7 @@
 # usage: scripts/series.sh apply   recreate work/linux: base + every patch, strict git am
 #        scripts/series.sh export  write work/linux's base..HEAD back into patches/
 #        scripts/series.sh check   fail if patches/series and the files disagree
+#        scripts/series.sh roundtrip  PASS/FAIL: re-exporting work/linux gives back patches/
 #        scripts/series.sh id      the id built kernels carry: <n>p-<tree hash>[-dirty]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -72,28 +73,80 @@ apply() {
 	echo "series: applied $n patches on base ($(git rev-parse --short=12 HEAD))"
 }
 
-export_() {
+# Write work/linux's base..HEAD as patches and a series file into $1.
+export_to() {
+	local dir=$1 n
 	cd "$tree"
 	[ -z "$(git status --porcelain --untracked-files=no)" ] ||
 		{ echo "series: work/linux has uncommitted changes; commit them first" >&2; exit 1; }
-	local tmp n
-	tmp=$(mktemp -d); trap 'rm -rf "$tmp"' RETURN
 	n=$(git rev-list --count base..HEAD)
 	if [ "$n" -gt 0 ]; then
 		# The cover letter's From: is the committer: make it the same everywhere.
-		git "${GIT_ID[@]}" format-patch -q "${FP_OPTS[@]}" --cover-letter -o "$tmp" base..HEAD
-		keep_cover_blurb "$tmp/$cover"
+		git "${GIT_ID[@]}" format-patch -q "${FP_OPTS[@]}" --cover-letter -o "$dir" base..HEAD
+		keep_cover_blurb "$dir/$cover"
 	fi
-	rm -f "$pdir"/*.patch
-	mkdir -p "$pdir"
-	cp "$tmp"/*.patch "$pdir"/ 2>/dev/null || true
 	{
 		echo "# Applied in this order with strict 'git am' by scripts/series.sh apply."
-		(cd "$tmp" && ls ./*.patch 2>/dev/null | sed 's|^\./||' | grep -vxF "$cover") || true
-	} > "$pdir/series"
-	echo "series: exported $n patches"
+		(cd "$dir" && ls ./*.patch 2>/dev/null | sed 's|^\./||' | grep -vxF "$cover") || true
+	} > "$dir/series"
+}
+
+export_() {
+	local tmp
+	tmp=$(mktemp -d); trap 'rm -rf "$tmp"' RETURN
+	export_to "$tmp"
+	rm -f "$pdir"/*.patch
+	mkdir -p "$pdir"
+	cp "$tmp"/* "$pdir"/
+	echo "series: exported $(series_files | wc -l) patches"
 	check
 }
+
+# The base a patch directory was made on: its cover letter's base-commit.
+made_on() { sed -n 's/^base-commit: //p' "$1/$cover" 2>/dev/null; }
+
+# Re-export work/linux (freshly applied) and compare with patches/.  On the
+# base the series was made on, the two must be identical byte for byte.  On
+# another base (a new Debian point release), index lines, hunk offsets and
+# base-commit change by themselves: then the changes (stable patch-ids) and
+# the commit messages must be the same, and the check says which base the
+# series was made on, which one is installed, and how to refresh patches/.
+roundtrip() {
+	local tmp old new name=static/series-roundtrip f
+	tmp=$(mktemp -d); trap 'rm -rf "$tmp"' RETURN
+	export_to "$tmp" >/dev/null
+	old=$(made_on "$pdir") new=$(made_on "$tmp")
+	if [ "$old" = "$new" ]; then
+		if diff -r "$pdir" "$tmp" >"$tmp.diff"; then
+			echo "PASS  $name"; return 0
+		fi
+		sed 's/^/      /' "$tmp.diff"; rm -f "$tmp.diff"
+		echo "FAIL  $name: re-exporting the series changes patches/ (run 'make export')"
+		return 1
+	fi
+	local bad=0
+	for f in $(series_files); do
+		if [ ! -f "$tmp/$f" ] ||
+		   [ "$(git patch-id --stable < "$pdir/$f" | cut -d' ' -f1)" != \
+		     "$(git patch-id --stable < "$tmp/$f" | cut -d' ' -f1)" ] ||
+		   ! diff <(sed '/^---$/q' "$pdir/$f") <(sed '/^---$/q' "$tmp/$f") >/dev/null; then
+			echo "      differs beyond the base: $f"; bad=1
+		fi
+	done
+	diff -q "$pdir/series" "$tmp/series" >/dev/null || { echo "      patches/series differs"; bad=1; }
+	echo "      base moved: the series was made on base-commit ${old:-?} ($PKG_VERSION in base/lock);"
+	echo "      installed is base-commit $new (linux-source-6.12 $(installed_version))."
+	if [ $bad = 0 ]; then
+		echo "      Same changes and messages; only index lines, offsets and base-commit differ."
+		echo "      To move the series: 'make export', update base/lock, commit."
+		echo "PASS  $name (base moved, series unchanged)"
+	else
+		echo "FAIL  $name: the series changed beyond what the new base explains"
+	fi
+	return $bad
+}
+
+installed_version() { dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || echo '?'; }
 
 # format-patch writes a template cover letter with a fresh date; keep the
 # subject, date and blurb of the existing one, take the new shortlog/diffstat.
@@ -140,6 +193,7 @@ case "${1:-}" in
 apply) apply ;;
 export) export_ ;;
 check) check ;;
+roundtrip) . "$top/base/lock"; roundtrip ;;
 id) id ;;
-*) sed -n '2,10p' "$0"; exit 2 ;;
+*) sed -n '2,11p' "$0"; exit 2 ;;
 esac
