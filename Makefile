@@ -1,7 +1,7 @@
 # The PCI bus lock series and the machinery that proves it.
 # 'make demo' and 'make test' are the two commands the README documents.
 
-.PHONY: all deps tree kernel base-kernel cover bisect test demo repro export check help
+.PHONY: all deps tree kernel base-kernel cover kunit bisect test demo repro export check help
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -22,9 +22,14 @@ kernel: tree
 base-kernel: tree
 	scripts/build.sh --tree base --flavour debug
 
-## cover        compile-coverage build (xen-pcifront, pci-hyperv), W=1 + sparse
+## cover        build matrix (cover, noiov, debug) and the powerpc/sparc callers, W=1 + sparse
 cover: tree
 	scripts/cover.sh
+	scripts/cross.sh
+
+## kunit        the KUnit suite under tools/testing/kunit/kunit.py (UML)
+kunit: tree
+	scripts/kunit.sh
 
 ## bisect       every patch of the series builds on its own (drivers/pci, drivers/acpi)
 bisect: tree

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Configure and build a kernel out of tree with ccache.
 #
-# usage: scripts/build.sh [--tree series|base|bisect] [--flavour debug|cover] [TARGETS...]
+# usage: scripts/build.sh [--tree series|base|bisect] [--flavour debug|cover|noiov] [TARGETS...]
 #   --tree series  work/linux at its HEAD (base + series, see scripts/series.sh)
 #   --tree base    the unpatched base (a git worktree of tag 'base')
 #   --tree bisect  work/linux-bisect, whatever scripts/bisect-build.sh checked out
@@ -10,6 +10,8 @@
 #                    every test boots
 #   --flavour cover  guest.config + cover.config (+ series-kunit.config):
 #                    compile coverage (Xen, Hyper-V, the KUnit suite)
+#   --flavour noiov  guest.config + noiov.config (+ series-kunit.config):
+#                    no SR-IOV, no ATS, hotplug drivers as modules (build only)
 # Output: out/build/<tree>-<flavour>/ (arch/x86/boot/bzImage, .config, ...).
 # The localversion names the series (-pcibl-<n>p-<hash> or -pcibl-base), so
 # every boot log says what it tested. Fails if a requested symbol is not set.
@@ -20,7 +22,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--tree) tree=$2; shift 2 ;;
 	--flavour) flavour=$2; shift 2 ;;
-	-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -46,6 +48,8 @@ case "$flavour" in
 debug)	frags=("$top/configs/guest.config" "$top/configs/debug.config")
 	series=("$top"/configs/series-*.config) ;;
 cover)	frags=("$top/configs/guest.config" "$top/configs/cover.config")
+	series=("$top/configs/series-kunit.config") ;;
+noiov)	frags=("$top/configs/guest.config" "$top/configs/noiov.config")
 	series=("$top/configs/series-kunit.config") ;;
 *)	echo "build: unknown flavour $flavour" >&2; exit 2 ;;
 esac

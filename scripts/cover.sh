@@ -1,71 +1,57 @@
 #!/usr/bin/env bash
-# Compile coverage: build drivers/pci/ and drivers/acpi/ of the 'cover'
-# flavour (the guest config plus xen-pcifront, pci-hyperv and the KUnit
-# suite), then rebuild every C file the series touches with W=1 and sparse
-# (C=2) and fail on any warning the base version of the file does not
-# have (compared by message, so that a warning moved by added lines is
-# still the base's; the base version is built in place and put back).
-# Files of other architectures (arch/<not x86>/) cannot be built here (no
-# cross compiler): they get a SKIP line, which counts neither way, and
-# only checkpatch sees them.
-# Prints PASS/FAIL lines like scripts/check-patches.sh.
+# Build matrix: build drivers/pci/ and drivers/acpi/ in each flavour of
+# scripts/build.sh, then rebuild every C file the series touches with W=1
+# and sparse (C=2) and fail on any warning the base version of the file
+# does not have (scripts/w1.sh: compared by message, so that a warning
+# moved by added lines is still the base's). The flavours:
+#   cover  the guest config plus xen-pcifront, pci-hyperv, the KUnit suite
+#   noiov  no SR-IOV, no ATS, hotplug drivers as modules
+#   debug  the debug kernel as scripts/test.sh has just built it (built
+#          here, drivers/pci/ and drivers/acpi/, if not configured yet)
+# A file that a flavour's Kconfig leaves out (iov.c without PCI_IOV) is
+# SKIP in that flavour; a file that no flavour builds is a FAIL. Files of
+# other architectures (arch/<not x86>/) are scripts/cross.sh's.
+# usage: scripts/cover.sh [FLAVOUR...]   (default: cover noiov debug)
+# Prints PASS/FAIL/SKIP lines like scripts/check-patches.sh.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/out/build/series-cover
-mkdir -p "$top/out"
-if ! "$top/scripts/build.sh" --tree series --flavour cover drivers/pci/ drivers/acpi/ > "$top/out/cover-build.log" 2>&1; then
-	tail -20 "$top/out/cover-build.log"
-	echo "FAIL  static/cover-build"
-	exit 1
-fi
-echo "PASS  static/cover-build ($(grep -o 'done in [0-9]* s' "$top/out/cover-build.log"))"
-# warnings LOG: the warning and error messages of LOG, without file,
-# line and column, sorted (a warning moves when lines are added above it).
-warnings() {
-	grep -E 'warning:|error:' <<< "$1" | sed 's/^[^ ]*:[0-9]*:\([0-9]*:\)\{0,1\} //' | sort
-}
+src=$top/work/linux
+. "$top/scripts/w1.sh"
+flavours=("$@")
+[ $# -gt 0 ] || flavours=(cover noiov debug)
+files=$(git -C "$src" diff --name-only --diff-filter=d base..HEAD -- '*.c' |
+	awk '!/^arch\// || /^arch\/x86\//')
 
-# build F: rebuild F's object with W=1 and sparse; prints the output.
-build() {
-	make -s -C "$top/work/linux" O="$out" ARCH=x86_64 CC="ccache gcc" LOCALVERSION= \
-		W=1 C=2 "${1%.c}.o" 2>&1
-}
-
-# base_warnings F: the warnings of F as the base has it, built in place of
-# the series' version (put back at once, and by the trap if interrupted).
-saved=
-restore() { [ -z "$saved" ] || { cp "$saved" "$top/work/linux/$1"; rm -f "$saved"; saved=; }; }
-base_warnings() {
-	git -C "$top/work/linux" cat-file -e "base:$1" 2>/dev/null || return 0
-	saved=$(mktemp); cp "$top/work/linux/$1" "$saved"
-	trap 'restore "$1"' EXIT
-	git -C "$top/work/linux" show "base:$1" > "$top/work/linux/$1"
-	warnings "$(build "$1")"
-	restore "$1"; trap - EXIT
-	touch "$top/work/linux/$1"
-}
-
+declare -A inkconfig
 rc=0
-for f in $(git -C "$top/work/linux" diff --name-only --diff-filter=d base..HEAD -- '*.c'); do
-	case $f in
-	arch/x86/*) ;;
-	arch/*) echo "SKIP  static/w1-sparse/$f (${f%%/kernel/*}: no cross compiler here)"; continue ;;
-	esac
-	obj=${f%.c}.o
-	rm -f "$out/$obj"
-	log=$(build "$f")
-	if [ ! -f "$out/$obj" ]; then
-		echo "$log" | sed 's/^/      /'; echo "FAIL  static/w1-sparse/$f (not built: not in the cover config?)"; rc=1
-		continue
-	fi
-	new=$(comm -23 <(warnings "$log") <(base_warnings "$f"))
-	old=$(warnings "$log" | grep -c .)
-	if [ -n "$new" ]; then
-		echo "$new" | sed 's/^/      /'; echo "FAIL  static/w1-sparse/$f"; rc=1
-	elif [ "$old" != 0 ]; then
-		echo "PASS  static/w1-sparse/$f ($old warnings the base has too)"
+mkdir -p "$top/out"
+for fl in "${flavours[@]}"; do
+	out=$top/out/build/series-$fl blog=$top/out/cover-$fl.log t0=$(date +%s)
+	mk=(make -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" LOCALVERSION= --no-print-directory)
+	for f in $files; do rm -f "$out/$f"; done	# a base copy left by a killed run
+	if [ "$fl" = debug ] && [ -f "$out/include/generated/autoconf.h" ]; then
+		echo "      $fl: reusing $out"
+	elif "$top/scripts/build.sh" --tree series --flavour "$fl" drivers/pci/ drivers/acpi/ > "$blog" 2>&1; then
+		echo "PASS  static/build/$fl ($(grep -o 'done in [0-9]* s' "$blog"))"
 	else
-		echo "PASS  static/w1-sparse/$f"
+		grep -E 'error|warning:|config:' "$blog" | head -20 | sed 's/^/      /'
+		echo "FAIL  static/build/$fl (drivers/pci/ drivers/acpi/, $blog)"; rc=1
+		grep -q '^build: .* in /' "$blog" || continue	# not even configured
 	fi
+	built=()
+	for f in $files; do
+		sym=$(guard "$f")
+		if [ -n "$sym" ] && ! grep -qE "^$sym=[ym]" "$out/.config"; then
+			echo "SKIP  static/w1-sparse/$fl/$f ($sym is not set)"
+		else
+			built+=("$f"); inkconfig[$f]=1
+		fi
+	done
+	[ ${#built[@]} = 0 ] || check "$fl" "${built[@]}" || rc=1
+	echo "      $fl: $(( $(date +%s) - t0 )) s"
+done
+for f in $files; do
+	[ -n "${inkconfig[$f]:-}" ] ||
+		{ echo "FAIL  static/w1-sparse/$f (built in no flavour: ${flavours[*]})"; rc=1; }
 done
 exit $rc

@@ -7,6 +7,8 @@ PKGS=(
 	# kernel build
 	linux-source-6.12 xz-utils flex bison bc libelf-dev libssl-dev dwarves libc6-dev
 	cpio kmod rsync git ccache sparse perl python3
+	# cross compilers for the series' powerpc and sparc callers (scripts/cross.sh)
+	gcc-powerpc64le-linux-gnu gcc-sparc64-linux-gnu
 	# guest and emulation
 	qemu-system-x86 busybox-static
 	# formal model

@@ -18,11 +18,17 @@ scripts/build.sh --tree series --flavour debug || die "kernel build"
 echo "   build took $(( $(date +%s) - tb )) s"
 
 step "static checks"
+timed() { local t=$(date +%s); "$@"; echo "   $1 took $(( $(date +%s) - t )) s"; }
 {
 	scripts/check-patches.sh
 	# Re-exporting the freshly applied series must give back patches/.
 	scripts/series.sh roundtrip
-	scripts/cover.sh
+	# Build matrix (cover, noiov, debug): W=1 and sparse per touched file.
+	timed scripts/cover.sh
+	# The powerpc and sparc callers, with Debian's cross compilers.
+	timed scripts/cross.sh
+	# The KUnit suite under tools/testing/kunit/kunit.py, in UML.
+	timed scripts/kunit.sh
 	# The Promela model of the locking protocol, all actors (spin).
 	model/check.sh --quick
 } | tee "$log"

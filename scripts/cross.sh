@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The files of other architectures the series touches (arch/<not x86>/),
+# compiled with Debian's cross compilers in that architecture's defconfig
+# with W=1 and sparse, each warning compared with the base version of the
+# file like scripts/cover.sh does (scripts/w1.sh). Only the files and what
+# make needs first (prepare) are built.
+#   powerpc  powerpc64le-linux-gnu-gcc, ppc64le_defconfig (pseries, powernv)
+#   sparc    sparc64-linux-gnu-gcc, sparc64_defconfig
+# Output: out/build/cross-<arch>/, configured again on every run.
+# Prints PASS/FAIL lines like scripts/check-patches.sh.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+src=$top/work/linux
+. "$top/scripts/w1.sh"
+files=$(git -C "$src" diff --name-only --diff-filter=d base..HEAD -- 'arch/*.c' | grep -v '^arch/x86/')
+rc=0
+for arch in $(cut -d/ -f2 <<< "$files" | sort -u); do
+	case $arch in
+	powerpc) cross=powerpc64le-linux-gnu- defconfig=ppc64le_defconfig ;;
+	sparc)	cross=sparc64-linux-gnu- defconfig=sparc64_defconfig ;;
+	*)	echo "FAIL  static/build/$arch (no cross compiler for $arch in scripts/cross.sh)"; rc=1; continue ;;
+	esac
+	out=$top/out/build/cross-$arch
+	mk=(make -C "$src" O="$out" ARCH="$arch" CROSS_COMPILE="$cross" CC="ccache ${cross}gcc"
+		LOCALVERSION= --no-print-directory)
+	mkdir -p "$out"
+	t0=$(date +%s)
+	if ! "${mk[@]}" -s "$defconfig" > "$out/config.log" 2>&1; then
+		tail -20 "$out/config.log" | sed 's/^/      /'
+		echo "FAIL  static/build/$arch ($defconfig, ${cross}gcc)"; rc=1; continue
+	fi
+	ours=()
+	for f in $(grep "^arch/$arch/" <<< "$files"); do
+		sym=$(guard "$f")
+		if [ -n "$sym" ] && ! grep -qE "^$sym=[ym]" "$out/.config"; then
+			echo "FAIL  static/w1-sparse/$arch/$f ($sym is not set in $defconfig)"; rc=1
+		else
+			ours+=("$f")
+		fi
+	done
+	[ ${#ours[@]} = 0 ] || check "$arch" "${ours[@]}" || rc=1
+	echo "      $arch: $defconfig, ${cross}gcc, $(( $(date +%s) - t0 )) s"
+done
+exit $rc
