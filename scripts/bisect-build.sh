@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Bisectability: every patch of the series builds on its own. Checks out
 # each commit of work/linux's base..HEAD in a worktree (work/linux-bisect)
-# and builds drivers/pci/ and drivers/acpi/ with the debug flavour (the
-# series' own options where that patch has them); a build error or a
+# and builds drivers/pci/ and drivers/acpi/ in the debug and the noiov
+# flavours (the series' own options where that patch has them); a build error or a
 # compiler warning fails the patch. Not part of 'make test' (about 1-2
 # minutes per patch once the first one is built); run it before exporting
 # a reordered or reworked series.
@@ -20,15 +20,17 @@ for c in $(git -C "$tree" rev-list --reverse base..HEAD); do
 	n=$((n + 1))
 	subj=$(git -C "$tree" log -1 --format=%s "$c")
 	git -C "$wt" checkout -q --detach "$c" || exit 1
-	if ! "$top/scripts/build.sh" --tree bisect --flavour debug drivers/pci/ drivers/acpi/ \
-			> "$log/$n.log" 2>&1; then
-		sed 's/^/      /' "$log/$n.log" | grep -E 'error|Error' | head -20
-		echo "FAIL  bisect/$n $subj (build)"; rc=1
-	elif grep -q 'warning:' "$log/$n.log"; then
-		grep 'warning:' "$log/$n.log" | sed 's/^/      /' | head -20
-		echo "FAIL  bisect/$n $subj (warnings)"; rc=1
-	else
-		echo "PASS  bisect/$n $subj"
-	fi
+	for fl in debug noiov; do
+		if ! "$top/scripts/build.sh" --tree bisect --flavour $fl drivers/pci/ drivers/acpi/ \
+				> "$log/$n-$fl.log" 2>&1; then
+			sed 's/^/      /' "$log/$n-$fl.log" | grep -E 'error|Error' | head -20
+			echo "FAIL  bisect/$fl/$n $subj (build)"; rc=1
+		elif grep -q 'warning:' "$log/$n-$fl.log"; then
+			grep 'warning:' "$log/$n-$fl.log" | sed 's/^/      /' | head -20
+			echo "FAIL  bisect/$fl/$n $subj (warnings)"; rc=1
+		else
+			echo "PASS  bisect/$fl/$n $subj"
+		fi
+	done
 done
 exit $rc
