@@ -1,7 +1,7 @@
 # The PCI bus lock series and the machinery that proves it.
 # 'make demo' and 'make test' are the two commands the README documents.
 
-.PHONY: all deps tree kernel base-kernel cover kunit bisect test demo repro export check help
+.PHONY: all deps tree kernel base-kernel fixes-kernel cover kunit bisect test demo repro export check help
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -21,6 +21,10 @@ kernel: tree
 ## base-kernel  build the unpatched base the same way
 base-kernel: tree
 	scripts/build.sh --tree base --flavour debug
+
+## fixes-kernel build the stable fixes alone (base + the leading Fixes: patches)
+fixes-kernel: tree
+	scripts/build.sh --tree fixes --flavour debug
 
 ## cover        build matrix (cover, noiov, debug) and the powerpc/sparc callers, W=1 + sparse
 cover: tree
@@ -43,8 +47,8 @@ test:
 demo: kernel
 	harness/demo.py
 
-## repro        race reproducers on the unpatched and the patched kernel
-repro: kernel base-kernel
+## repro        race reproducers on the unpatched kernel, the stable fixes alone and the series
+repro: kernel base-kernel fixes-kernel
 	harness/repro.py
 
 ## export       write work/linux's commits back into patches/

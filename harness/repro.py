@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Run the race reproducers on the unpatched base and on the series and
-write the table in results/reproducers.md.
+"""Run the race reproducers on the unpatched base, on the stable fixes
+alone (base + the leading patches with a Fixes: tag) and on the series,
+and write the table in results/reproducers.md.
 
-usage: harness/repro.py [--kernels base,series] [--only REGEX] [--from-logs]
-(make repro builds both kernels first; --from-logs only re-reads the
+usage: harness/repro.py [--kernels base,fixes,series] [--only REGEX] [--from-logs]
+(make repro builds the three kernels first; --from-logs only re-reads the
 console logs of the last run in out/runs/<kernel>/.)
 """
 import argparse
@@ -55,7 +56,7 @@ def from_log(group, tree):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument('--kernels', default='base,series')
+    ap.add_argument('--kernels', default='base,fixes,series')
     ap.add_argument('--only', default='')
     ap.add_argument('--from-logs', action='store_true')
     args = ap.parse_args()
@@ -83,7 +84,9 @@ def main():
                 'Each reproducer repeats its race up to the iteration count in '
                 'harness/cases.py and stops at the first kernel report, wrong state or '
                 'hang; the bracket is the length of the boot (seconds, TCG). The '
-                'console logs are in out/runs/<kernel>/repro-*/.\n\n'
+                'console logs are in out/runs/<kernel>/repro-*/. `fixes` is the '
+                'unpatched base with only the stable fixes at the front of the '
+                'series (the leading patches with a Fixes: tag).\n\n'
                 % datetime.date.today())
         trees = args.kernels.split(',')
         f.write('| reproducer | race | %s |\n|---|---|%s\n' % (

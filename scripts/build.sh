@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Configure and build a kernel out of tree with ccache.
 #
-# usage: scripts/build.sh [--tree series|base|bisect] [--flavour debug|cover|noiov] [TARGETS...]
+# usage: scripts/build.sh [--tree series|base|bisect|fixes] [--flavour debug|cover|noiov] [TARGETS...]
 #   --tree series  work/linux at its HEAD (base + series, see scripts/series.sh)
 #   --tree base    the unpatched base (a git worktree of tag 'base')
 #   --tree bisect  work/linux-bisect, whatever scripts/bisect-build.sh checked out
+#   --tree fixes   the stable fixes alone: base + the leading patches that carry
+#                  a Fixes: tag (a git worktree, work/linux-fixes)
 #   --flavour debug  guest.config + debug.config (+ each series-*.config whose
 #                    symbol the tree's drivers/pci/Kconfig defines): the kernel
 #                    every test boots
@@ -42,6 +44,19 @@ base)	src=$top/work/linux-base
 	}
 	git -C "$src" checkout -q --detach base
 	localver=-pcibl-base ;;
+fixes)	src=$top/work/linux-fixes
+	last=base
+	for c in $(git -C "$top/work/linux" rev-list --reverse base..HEAD); do
+		git -C "$top/work/linux" log -1 --format=%B "$c" | grep -q '^Fixes: ' || break
+		last=$c
+	done
+	git -C "$top/work/linux" worktree prune
+	git -C "$src" rev-parse -q --verify HEAD >/dev/null 2>&1 || {
+		rm -rf "$src"
+		git -C "$top/work/linux" worktree add -q --detach "$src" "$last"
+	}
+	git -C "$src" checkout -q --detach "$last"
+	localver=-pcibl-fixes$(git -C "$top/work/linux" rev-list --count "base..$last") ;;
 *)	echo "build: unknown tree $tree" >&2; exit 2 ;;
 esac
 case "$flavour" in
