@@ -1,42 +1,96 @@
-"""What the tests boot: groups of cases, one QEMU boot per group.
+"""What the tests boot, and the known bugs they meet.
 
 A group names a topology (topologies.py), a guest script
 (guest/tests/<script>.sh) and the cases it runs in order (case_<name> in
-that script). Each case is reported on its own; a splat counts against the
-case that was running. Built-in KUnit suites run in every boot; the group
-that names them (kunit=) reports each as case 'kunit-<suite>'.
+that script): one QEMU boot per group. Each case is reported on its own;
+a splat counts against the case that was running. Built-in KUnit suites
+run in every boot; the group that names them (kunit=) reports each as
+case 'kunit-<suite>'. A group's suite says which command runs it:
+'scenario' and 'repro' (harness/run.py), 'demo' (harness/demo.py).
 
-XFAIL marks a case that fails because of a known bug of the unpatched
-kernel. It names the reference and the failure it expects: a case marked
-so that fails any other way, or passes, is a hard failure, so the mark
-must go the moment the series fixes the bug.
+A known bug (Bug) says which cases it fails, how it shows (Expect: the
+kinds of results.Failure it causes) and which patches of the series fix
+it. A kernel has the bugs whose fixes it lacks (harness/kernel.py reads
+its patches), and those cases are XFAIL on it: a case that then fails any
+other way, or passes, is a hard failure, so the marks follow the series
+patch by patch.
+
+A race reproducer is one Repro entry here plus its case_<name> in
+guest/tests/repro.sh.
 """
+import re
 
 
 class Group:
     def __init__(self, name, topology, script, cases, params='', timeout=300,
-                 suite='scenario', modules=(), kunit=()):
+                 suite='scenario', kunit=()):
         self.name, self.topology, self.script = name, topology, script
         self.cases, self.params, self.timeout = cases, params, timeout
-        self.suite, self.modules, self.kunit = suite, modules, kunit
+        self.suite, self.kunit = suite, kunit
 
 
-class XFail:
-    """A known bug: how it shows (patterns), its reference, and whether the
-    case may also pass (a race the series narrows but does not close, that
-    shows in some runs only)."""
-    def __init__(self, ref, *patterns, may_pass=False):
-        self.ref, self.patterns, self.may_pass = ref, patterns, may_pass
+class Expect:
+    """One way a known bug shows: a results.Failure of KIND (and SUB, and
+    whose DETAIL, kernel text, matches a regex; whose LOCKS include these
+    lock classes, "kn->active" standing for "kn->active#4" too)."""
+    def __init__(self, kind, sub=None, detail=None, locks=()):
+        self.kind, self.sub, self.detail, self.locks = kind, sub, detail, locks
+
+    def matches(self, f):
+        return (f.kind == self.kind and self.sub in (None, f.sub) and
+                (self.detail is None or re.search(self.detail, f.detail)) and
+                all(any(c == l or c.startswith(l + '#') for c in f.locks)
+                    for l in self.locks))
 
 
-# The lockdep cycle every pciehp hot-add or slot disable reports on 6.12.117,
-# and what it does to the rest of that boot.
-PCIEHP_LOCKDEP = (r'circular locking dependency.*locks:.*&ctrl->reset_lock.*'
-                  r'pci_rescan_remove_lock',
-                  r'lockdep (switched itself off|was already off|was off at the end)')
-PCIEHP_LOCKDEP_REF = ('pciehp reset_lock vs pci_rescan_remove_lock: Sebastian Ott, '
-                      'linux-pci 2024-11-11 "lockdep warning in pciehp"; '
-                      'shared/research/qemu.md splats 1 and 2')
+class Bug:
+    """A known bug: REF (where it is described), the CASES it fails
+    ('group/case'), how it SHOWS, the patches of the series that fix it
+    (FIXED_BY, subjects; empty: not fixed yet) and, for a bug a patch of
+    the series brings, that patch (INTRODUCED_BY). MAY_PASS: a race that
+    shows in some runs only."""
+    def __init__(self, ref, cases, shows, fixed_by=(), introduced_by=None,
+                 may_pass=False):
+        self.ref, self.cases, self.shows = ref, tuple(cases), tuple(shows)
+        self.fixed_by, self.introduced_by = tuple(fixed_by), introduced_by
+        self.may_pass = may_pass
+
+    def present(self, patches):
+        """Whether a kernel holding PATCHES (subjects) has the bug."""
+        if self.introduced_by and self.introduced_by not in patches:
+            return False
+        return not (self.fixed_by and all(p in patches for p in self.fixed_by))
+
+    def explains(self, failures):
+        """The failures of a case are all this bug's (and there are some)."""
+        return bool(failures) and all(any(e.matches(f) for e in self.shows)
+                                      for f in failures)
+
+
+class Repro:
+    """A race reproducer: guest/tests/repro.sh's case_<CASE> on TOPOLOGY,
+    repeated ITERS times (None: it runs once), reported in
+    results/reproducers.md as WHAT; the race is BUG."""
+    def __init__(self, case, group, topology, what, bug, iters=8, timeout=400):
+        self.case, self.what, self.bug = case, what, bug
+        self.group = Group(group, topology, 'repro', [case],
+                           't_iter=%d' % iters if iters else '', timeout, suite='repro')
+        assert bug.cases == ('%s/%s' % (group, case),)
+
+
+RACES_DOC = 'docs/races.md#'
+# How a reproduced race shows besides a kernel report: the guest saw it
+# (phase "race"), lockdep went off, the guest panicked on an oops, or a
+# hang was caught by the time limit.
+RACE = (Expect('race'), Expect('lockdep-off'), Expect('stopped'), Expect('hang'))
+# acpiphp's unlocked walk of a bus whose VFs another task removes.
+ACPIPHP_WALK = (Expect('splat', 'kasan'), Expect('splat', 'list-corruption'),
+                Expect('splat', 'oops'), Expect('splat', 'bug'), Expect('splat', 'panic'),
+                Expect('splat', 'sysfs-dup'),
+                Expect('splat', 'warning', r'refcount_warn_saturate|kernfs_remove_by_name_ns'))
+
+DEMO_STEPS = ['boot_topology', 'hot_add_two', 'sriov_enable', 'sysfs_remove_rescan',
+              'unbind_bind', 'sriov_disable', 'slot_power_off', 'button_remove']
 
 GROUPS = [
     # --- scenario tests: one path each, asserting the resulting topology ---
@@ -46,8 +100,7 @@ GROUPS = [
           kunit=['pci_topology']),
     Group('sriov', 'sriov', 'sriov',
           ['numvfs', 'numvfs_bad_input', 'pf_driver_probe_remove', 'pf_driver_rmmod',
-           'rescan_removing_dev'],
-          modules=['pcibl_pf']),
+           'rescan_removing_dev']),
     Group('acpiphp', 'acpiphp', 'hotplug',
           ['add', 'remove', 'add_two', 'power_off', 'power_bad_input'],
           params='t_bus=rp0 t_bus2=rp1'),
@@ -64,114 +117,92 @@ GROUPS = [
           timeout=240),
     Group('many-slots', 'slots8', 'hotplug', ['many_add_remove'], params='t_n=8',
           timeout=300),
+    # --- make demo ---
+    Group('demo', 'demo', 'demo', DEMO_STEPS, timeout=400, suite='demo'),
 ]
 
 # --- race reproducers: each fails on the unpatched kernel ---
-REPRO_ITER = 't_iter=8'
-GROUPS += [
-    Group('repro-parent-child', 'switch', 'repro', ['parent_child_remove'],
-          REPRO_ITER, timeout=400, suite='repro'),
-    Group('repro-bind-remove', 'switch', 'repro', ['bind_during_remove'],
-          timeout=300, suite='repro', modules=['pcibl_pf']),
-    Group('repro-numvfs-remove', 'sriov-acpi', 'repro', ['numvfs_vs_remove'],
-          REPRO_ITER, timeout=400, suite='repro'),
-    Group('repro-pf-remove', 'sriov-acpi', 'repro', ['pf_unbind_vs_hotremove'],
-          REPRO_ITER, timeout=400, suite='repro', modules=['pcibl_pf']),
-    Group('repro-nested', 'switch', 'repro', ['nested_remove_pending_event'],
-          REPRO_ITER, timeout=400, suite='repro'),
-]
-
-# How a reproduced race shows: a report (the guest sees it and stops), the
-# guest panicking on an oops, or a hang caught by the time limit.
-# (guest/tests/repro.sh prefixes what the race did with "race:" and a
-# failure to set up or restore the topology with "setup:", which never
-# matches.)
-RACE = (r'^race: ', r'^lockdep switched itself off$',
-        r'^the guest stopped without finishing', r'^hang: killed')
-RESEARCH = 'shared/research/callers.md '
-# How acpiphp's unlocked walk of a bus whose VFs another task removes shows.
-ACPIPHP_WALK = (r'splat (kasan|list-corruption|oops|bug|panic)', r'splat sysfs-dup: ',
-                r'splat warning: WARNING: .* (refcount_warn_saturate|kernfs_remove_by_name_ns)')
-
-# How each race shows on the unpatched kernel: harness/repro.py's test of
-# "reproduced" on both kernels, and the XFAIL mark of a race the series
-# does not fix yet.
-RACE_SIGNS = {
-    'repro-parent-child/parent_child_remove': XFail(
-        RESEARCH + 'I1 (remove_store holds no reference)',
-        r'splat kasan: BUG: KASAN: .*use-after-free', r'splat (oops|panic)', *RACE),
-    'repro-bind-remove/bind_during_remove': XFail(
-        'match_driver stays set after pci_stop_dev() (drivers/pci/remove.c)',
-        r'bind of a device being removed returned ok'),
-    'repro-numvfs-remove/numvfs_vs_remove': XFail(
-        RESEARCH + 'I3 (sriov_numvfs_store vs PF removal, AB-BA)',
-        r'splat hung-task: INFO: task', r'splat lockdep: .*circular.*pci_rescan_remove_lock', *RACE),
-    'repro-pf-remove/pf_unbind_vs_hotremove': XFail(
-        RESEARCH + 'I4 (VF removal unlocked from PF .remove())',
-        *ACPIPHP_WALK, *RACE),
-    'repro-nested/nested_remove_pending_event': XFail(
-        RESEARCH + 'I7 (removal waits for a pciehp IRQ thread that waits for the lock)',
-        r'splat (hung-task|lockdep)', *RACE),
-}
-
-# Races the series fixes, and the patch that does: no XFAIL mark on the
-# series; on the unpatched kernel (--kernel base) they must still fail.
-FIXED = {
-    'repro-parent-child/parent_child_remove':
-        'PCI/sysfs: Hold a reference to the device across its self-removal',
-    'repro-bind-remove/bind_during_remove':
-        'PCI: Refuse to bind a driver to a device that is being removed',
+REPROS = [
+    Repro('parent_child_remove', 'repro-parent-child', 'switch',
+          'sysfs remove of a bridge and of its child at once (UAF, I1)',
+          Bug(RACES_DOC + 'i1', ['repro-parent-child/parent_child_remove'],
+              [Expect('splat', 'kasan', r'use-after-free'), Expect('splat', 'oops'),
+               Expect('splat', 'panic'), *RACE],
+              fixed_by=['PCI/sysfs: Hold a reference to the device across its '
+                        'self-removal'])),
+    Repro('bind_during_remove', 'repro-bind-remove', 'switch',
+          'driver bind between the stop and remove passes',
+          Bug(RACES_DOC + 'i10', ['repro-bind-remove/bind_during_remove'],
+              [Expect('race')],
+              fixed_by=['PCI: Refuse to bind a driver to a device that is being removed']),
+          iters=None, timeout=300),
     # The AB-BA goes with the first patch; the second keeps acpiphp's
     # disable_slot() off the VFs the write removes without the lock.
-    'repro-numvfs-remove/numvfs_vs_remove':
-        'PCI/IOV: Do not take pci_rescan_remove_lock in sriov_numvfs_store(); '
-        'PCI: acpiphp: Remove devices with pci_stop_and_remove_device()',
-    'repro-pf-remove/pf_unbind_vs_hotremove':
-        'PCI: acpiphp: Remove devices with pci_stop_and_remove_device()',
+    Repro('numvfs_vs_remove', 'repro-numvfs-remove', 'sriov-acpi',
+          'sriov_numvfs write vs hot-removal of the PF (AB-BA, I3)',
+          Bug(RACES_DOC + 'i3', ['repro-numvfs-remove/numvfs_vs_remove'],
+              [Expect('splat', 'hung-task'),
+               Expect('splat', 'lockdep', r'circular', locks=['pci_rescan_remove_lock']),
+               *RACE],
+              fixed_by=['PCI/IOV: Do not take pci_rescan_remove_lock in '
+                        'sriov_numvfs_store()',
+                        'PCI: acpiphp: Remove devices with pci_stop_and_remove_device()'])),
+    Repro('pf_unbind_vs_hotremove', 'repro-pf-remove', 'sriov-acpi',
+          'PF .remove() disabling SR-IOV via unbind and hot-removal (I4)',
+          Bug(RACES_DOC + 'i4', ['repro-pf-remove/pf_unbind_vs_hotremove'],
+              [*ACPIPHP_WALK, *RACE],
+              fixed_by=['PCI: acpiphp: Remove devices with pci_stop_and_remove_device()'])),
     # The outer remover (sysfs) held the lock while it waited in free_irq()
     # for the inner IRQ thread, which waited for it: removal now leaves the
     # unlinking to the lock's holder, and neither side takes it to remove.
-    'repro-nested/nested_remove_pending_event':
-        'PCI: Take removed devices off their bus under pci_rescan_remove_lock; '
-        'PCI/sysfs: Remove a device without pci_rescan_remove_lock; '
-        'PCI: pciehp: Remove devices without pci_rescan_remove_lock',
-}
+    Repro('nested_remove_pending_event', 'repro-nested', 'switch',
+          'upstream port removal vs pending child pciehp event (I7)',
+          Bug(RACES_DOC + 'i7', ['repro-nested/nested_remove_pending_event'],
+              [Expect('splat', 'hung-task'), Expect('splat', 'lockdep'), *RACE],
+              fixed_by=['PCI: Take removed devices off their bus under '
+                        'pci_rescan_remove_lock',
+                        'PCI/sysfs: Remove a device without pci_rescan_remove_lock',
+                        'PCI: pciehp: Remove devices without pci_rescan_remove_lock'])),
+]
+GROUPS += [r.group for r in REPROS]
 
-# Marks that apply to the series only (a race the series narrows but does
-# not close yet: XFail(..., may_pass=True)). None at present.
-SERIES_ONLY = {}
+# The lockdep cycle every pciehp hot-add or slot disable reports on 6.12,
+# and what it does to the rest of that boot.
+PCIEHP_LOCKDEP = (Expect('splat', 'lockdep', r'circular',
+                         locks=['&ctrl->reset_lock', 'pci_rescan_remove_lock']),
+                  Expect('lockdep-off'), Expect('lockdep-was-off'))
 
-XFAILS = {k: v for k, v in RACE_SIGNS.items() if k not in FIXED}
-XFAILS.update(SERIES_ONLY)
-
-# What only the unpatched kernel fails: the series has no KUnit suite
-# there, and its pciehp reports the reset_lock/pci_rescan_remove_lock cycle
-# on the first hot-add or slot disable of every boot (fixed by "PCI:
-# pciehp: Do not take pci_rescan_remove_lock under reset_lock").
-BASE_ONLY = {
-    'sysfs/kunit-pci_topology': XFail('added by "PCI: Add KUnit tests for the topology '
-                                      'lock and lifecycles"',
-                                      r'^kunit: suite pci_topology did not report$'),
-}
-# A device's rescan attribute written while the device is being removed
-# through sysfs: the writer waits for pci_rescan_remove_lock, which the
-# remover holds while device_del() drains the attribute (fixed by "PCI/sysfs:
-# Refuse rescan and reset through a device that is being removed").
-BASE_ONLY['sriov/rescan_removing_dev'] = XFail(
-    RESEARCH + 'kernfs drain vs pci_rescan_remove_lock (rescan attribute)',
-    r'splat lockdep: .*circular.*kn->active.*pci_rescan_remove_lock',
-    r'splat hung-task: INFO: task', *RACE)
-for _case in ('pciehp-add/add', 'pciehp-button/remove', 'pciehp-power/power_off',
-              'many-slots/many_add_remove', 'nested/nested_remove_leaf',
-              'nested/nested_port_rescan'):
-    BASE_ONLY[_case] = XFail(PCIEHP_LOCKDEP_REF, *PCIEHP_LOCKDEP)
-# make demo: the first pciehp hot-add reports the cycle, every later step
-# then runs without lockdep.
-for _step in ('hot_add_two', 'sriov_enable', 'sysfs_remove_rescan', 'unbind_bind',
-              'sriov_disable', 'slot_power_off', 'button_remove'):
-    BASE_ONLY['demo/' + _step] = XFail(PCIEHP_LOCKDEP_REF, *PCIEHP_LOCKDEP)
+BUGS = [r.bug for r in REPROS] + [
+    Bug('added by the KUnit patch', ['sysfs/kunit-pci_topology'],
+        [Expect('kunit', 'not-reported')],
+        fixed_by=['PCI: Add KUnit tests for the topology lock and lifecycles']),
+    # A device's rescan attribute written while the device is being removed
+    # through sysfs: the writer waits for pci_rescan_remove_lock, which the
+    # remover holds while device_del() drains the attribute.
+    Bug(RACES_DOC + 'kernfs-drain', ['sriov/rescan_removing_dev'],
+        [Expect('splat', 'lockdep', r'circular',
+                locks=['kn->active', 'pci_rescan_remove_lock']),
+         Expect('splat', 'hung-task'), *RACE],
+        fixed_by=['PCI/sysfs: Refuse rescan and reset through a device that is being '
+                  'removed']),
+    # make demo: the first pciehp hot-add reports the cycle, every later step
+    # then runs without lockdep.
+    Bug(RACES_DOC + 'pciehp-lockdep',
+        ['pciehp-add/add', 'pciehp-button/remove', 'pciehp-power/power_off',
+         'many-slots/many_add_remove', 'nested/nested_remove_leaf',
+         'nested/nested_port_rescan'] +
+        ['demo/' + s for s in DEMO_STEPS if s != 'boot_topology'],
+        PCIEHP_LOCKDEP,
+        fixed_by=['PCI: pciehp: Do not take pci_rescan_remove_lock under reset_lock']),
+]
 
 
-def xfails(kernel):
-    """The XFAIL marks of a kernel: the unpatched one fails every race."""
-    return dict(XFAILS, **RACE_SIGNS, **BASE_ONLY) if kernel == 'base' else XFAILS
+def known(patches):
+    """The XFAIL marks of a kernel that holds PATCHES: {'group/case': Bug}."""
+    marks = {}
+    for bug in BUGS:
+        if bug.present(patches):
+            for c in bug.cases:
+                assert c not in marks, 'two bugs mark %s' % c
+                marks[c] = bug
+    return marks

@@ -3,7 +3,7 @@
 machine with native PCIe hotplug and an SR-IOV NVMe PF, hot-add and remove
 devices, toggle VFs, and print what happens as it happens, then a summary.
 
-usage: harness/demo.py [--kernel series|base]
+usage: harness/demo.py [--kernel series|base|...]
 """
 import argparse
 import os
@@ -12,23 +12,26 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import run                   # noqa: E402
-from cases import Group      # noqa: E402
+import cases as C            # noqa: E402
+from boot import boot        # noqa: E402
+from kernel import Kernel, TOP  # noqa: E402
+from results import MARK     # noqa: E402
+from verdict import verdicts  # noqa: E402
 
-STEPS = ['boot_topology', 'hot_add_two', 'sriov_enable', 'sysfs_remove_rescan',
-         'unbind_bind', 'sriov_disable', 'slot_power_off', 'button_remove']
 TS = re.compile(r'^\[\s*([\d.]+)\]')
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument('--kernel', default='series', choices=('series', 'base'))
+    ap.add_argument('--kernel', default='series', help='out/build/<kernel>-debug')
     args = ap.parse_args()
-    group = Group('demo', 'demo', 'demo', STEPS, timeout=400)
+    group = next(g for g in C.GROUPS if g.name == 'demo')
+    kernel = Kernel(args.kernel)
+    marks = C.known(kernel.patches())
     stamps, release = {}, ['?']
 
     def progress(line):
-        m = run.results.MARK.search(line)
+        m = MARK.search(line)
         ts = TS.match(line)
         t = float(ts.group(1)) if ts else 0.0
         if 'Linux version' in line:
@@ -52,26 +55,24 @@ def main():
         elif kind == 'FAIL':
             print('[%7.2f] !!! %s: %s' % (t, name, rest), flush=True)
 
-    kos = run.build_modules(args.kernel)
-    initrd = run.initramfs.build(os.path.join(run.TOP, 'out', 'runs', args.kernel,
-                                              'initramfs.cpio.gz'), kos)
-    g, cases, secs, outdir = run.run_group(group, args.kernel, initrd, print, progress)
+    cases, secs = boot(group, kernel, initrd=kernel.initramfs(), log=print,
+                       progress=progress)
     print('\n%-22s %-6s %8s  %s' % ('step', 'result', 'seconds', 'details'))
     print('-' * 78)
     failed, known = 0, {}
-    for c, v, why in run.verdicts(g, cases, args.kernel):
+    for c, v, why in verdicts(group, cases, marks):
         failed += v == 'FAIL'
         if v == 'XFAIL':
-            known.setdefault(run.C.xfails(args.kernel)['demo/' + c.name].ref, []).append(c.name)
+            known.setdefault(marks['demo/' + c.name].ref, []).append(c.name)
         st = stamps.get(c.name, {})
         dt = '%.2f' % (st['END'] - st['BEGIN']) if 'END' in st and 'BEGIN' in st else '-'
         details = why if v == 'FAIL' else '; '.join(c.info).rstrip(' ;')
         print('%-22s %-6s %8s  %s' % (c.name, v, dt, details[:100]))
     print('-' * 78)
     for ref, names in known.items():
-        print('XFAIL (%s): known bug of the unpatched kernel: %s' % (', '.join(names), ref))
+        print('XFAIL (%s): known bug this kernel still has: %s' % (', '.join(names), ref))
     print('kernel %s, %.0f s wall clock (TCG), log %s' % (
-        release[0], secs, os.path.relpath(outdir, run.TOP) + '/console.log'))
+        release[0], secs, os.path.relpath(kernel.log(group), TOP)))
     return 1 if failed else 0
 
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Run the race reproducers on the unpatched base, on the stable fixes
-alone (base + the leading patches with a Fixes: tag) and on the series,
-and write the table in results/reproducers.md.
+"""Run the race reproducers on several kernels and write the table in
+results/reproducers.md: the unpatched base, the stable fixes alone (base +
+the leading patches with a Fixes: tag) and the series by default.
 
-usage: harness/repro.py [--kernels base,fixes,series] [--only REGEX] [--from-logs]
+usage: harness/repro.py [--kernel base,fixes,series] [--only REGEX] [--from-logs]
 (make repro builds the three kernels first; --from-logs only re-reads the
 console logs of the last run in out/runs/<kernel>/.)
 """
@@ -16,69 +16,53 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import cases as C            # noqa: E402
-import run                   # noqa: E402
-
-RACES = {
-    'parent_child_remove': 'sysfs remove of a bridge and of its child at once (UAF, I1)',
-    'bind_during_remove': 'driver bind between the stop and remove passes',
-    'numvfs_vs_remove': 'sriov_numvfs write vs hot-removal of the PF (AB-BA, I3)',
-    'pf_unbind_vs_hotremove': 'PF .remove() disabling SR-IOV via unbind and hot-removal (I4)',
-    'nested_remove_pending_event': 'upstream port removal vs pending child pciehp event (I7)',
-}
+from boot import boot, from_log  # noqa: E402
+from kernel import Kernel, TOP  # noqa: E402
 
 
-def outcome(group, case):
+def outcome(repro, case):
     """What one reproducer did: it reproduced when it failed the way its
-    signature in cases.RACE_SIGNS describes the race."""
+    bug shows (cases.Repro), on whichever kernel."""
     iters = [i for i in case.info if i.startswith('iteration ')]
     where = ' (iteration %s)' % iters[-1].split()[1] if iters else ''
-    verdict, _ = run.verdict(group, case, 'base')
     # The first two things that went wrong say enough; the log has the rest.
-    why = '; '.join(r for r in case.reasons if not r.startswith('lockdep switched')
-                    and r != 'race: kernel report, see the splat')
-    why = '; '.join(p[:170] for p in why.split('; ')[:2])
-    if verdict == 'XFAIL':
+    why = [str(f) for f in case.reasons
+           if f.kind != 'lockdep-off' and not (f.kind == 'race' and 'see the splat' in f.detail)]
+    why = '; '.join(w[:170] for w in why[:2])
+    if repro.bug.explains(case.reasons):
         return '**reproduced**%s: %s' % (where, why)
     if case.reasons:
         return 'failed otherwise%s: %s' % (where, why)
     return 'not reproduced%s' % (' in %s iterations' % iters[-1].split()[1] if iters else '')
 
 
-def from_log(group, tree):
-    """The cases of GROUP's last run on TREE, from its console log."""
-    log = os.path.join(run.TOP, 'out', 'runs', tree, group.name, 'console.log')
-    with open(log, errors='replace') as f:
-        lines = f.read().splitlines()
-    done = any('@@DONE' in line for line in lines)
-    secs = float(re.findall(r'^\[\s*([\d.]+)\]', '\n'.join(lines), re.M)[-1])
-    return run.results.parse(lines, group.cases, 'done' if done else 'timeout'), secs
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument('--kernels', default='base,fixes,series')
+    ap.add_argument('--kernel', default='base,fixes,series',
+                    help='comma-separated: out/build/<kernel>-debug each')
     ap.add_argument('--only', default='')
     ap.add_argument('--from-logs', action='store_true')
     args = ap.parse_args()
-    groups = [g for g in C.GROUPS if g.suite == 'repro' and re.search(args.only, g.name)]
+    repros = [r for r in C.REPROS if re.search(args.only, r.group.name)]
+    kernels = [Kernel(k) for k in args.kernel.split(',')]
     table = {}
-    for tree in args.kernels.split(','):
-        if not args.from_logs:
-            kos = run.build_modules(tree)
-            initrd = run.initramfs.build(os.path.join(run.TOP, 'out', 'runs', tree,
-                                                      'initramfs.cpio.gz'), kos)
-        for g in groups:
+    for kernel in kernels:
+        initrd = None if args.from_logs else kernel.initramfs()
+        for r in repros:
             if args.from_logs:
-                cs, secs = from_log(g, tree)
+                cs, secs = from_log(r.group, kernel)
             else:
-                _, cs, secs, _ = run.run_group(g, tree, initrd, print)
-            for c in cs:
-                if c.name in RACES:
-                    table.setdefault(c.name, {})[tree] = '%s [%.0f s]' % (outcome(g, c), secs)
-                    print('%-8s %-28s %s' % (tree, c.name, table[c.name][tree]), flush=True)
-                elif c.reasons:
-                    print('%-8s %s/%s: %s' % (tree, g.name, c.name, '; '.join(c.reasons)))
-    path = os.path.join(run.TOP, 'results', 'reproducers.md')
+                cs, secs = boot(r.group, kernel, initrd, print)
+            c = next(c for c in cs if c.name == r.case)
+            table.setdefault(r.case, {})[kernel.name] = '%s [%.0f s]' % (outcome(r, c), secs)
+            print('%-8s %-28s %s' % (kernel.name, r.case, table[r.case][kernel.name]),
+                  flush=True)
+            for o in cs:
+                if o is not c and o.reasons:
+                    print('%-8s %s/%s: %s' % (kernel.name, r.group.name, o.name,
+                                              '; '.join(map(str, o.reasons))))
+    path = os.path.join(TOP, 'results', 'reproducers.md')
+    names = [k.name for k in kernels]
     with open(path, 'w') as f:
         f.write('# Race reproducers\n\nGenerated by `make repro` (harness/repro.py) on %s.\n'
                 'Each reproducer repeats its race up to the iteration count in '
@@ -88,14 +72,13 @@ def main():
                 'unpatched base with only the stable fixes at the front of the '
                 'series (the leading patches with a Fixes: tag).\n\n'
                 % datetime.date.today())
-        trees = args.kernels.split(',')
         f.write('| reproducer | race | %s |\n|---|---|%s\n' % (
-            ' | '.join(trees), '---|' * len(trees)))
-        for name, race in RACES.items():
-            if name in table:
-                f.write('| `%s` | %s | %s |\n' % (name, race, ' | '.join(
-                    table[name].get(t, '-').replace('|', '/') for t in trees)))
-    print('wrote', os.path.relpath(path, run.TOP))
+            ' | '.join(names), '---|' * len(names)))
+        for r in C.REPROS:
+            if r.case in table:
+                f.write('| `%s` | %s | %s |\n' % (r.case, r.what, ' | '.join(
+                    table[r.case].get(n, '-').replace('|', '/') for n in names)))
+    print('wrote', os.path.relpath(path, TOP))
 
 
 if __name__ == '__main__':

@@ -1,7 +1,7 @@
 """Turn one boot's console log into per-case results.
 
 The guest marks its cases in the kernel log (see guest/lib.sh):
-  @@BEGIN <case> lockdep=N   @@FAIL <case> <reason>   @@END <case> lockdep=N
+  @@BEGIN <case> lockdep=N   @@FAIL <case> <phase> <reason>   @@END <case> lockdep=N
   @@INFO <case> <text>       @@DONE lockdep=N
 A splat belongs to the case that was running when it was printed (or that
 ran last before it). 'boot' covers everything before the first case and
@@ -11,18 +11,65 @@ Built-in KUnit suites run during boot and print KTAP. A failed KUnit case
 in any boot fails 'boot'; a group that asks for suites (Group.kunit) also
 gets one case per suite, 'kunit-<suite>', which fails if the suite did not
 report or did not pass.
+
+Every failure is a Failure with a kind from KINDS: the expected-failure
+marks of cases.py match kinds (and kernel text), never the harness's own
+wording.
 """
 import re
 
 import splats
 
-NOT_RUN = 'not run (an earlier case did not finish)'
 MARK = re.compile(r'@@(BEGIN|END|FAIL|INFO|DONE|BOOTED) ?(\S*) ?(.*)$')
 LOCK_CLASS = re.compile(r'\((&?[\w>.\-#/]+)\)\{')
 # KTAP after the printk time stamp: a suite's result is not indented, its
 # cases' results are ("    ok 3 name", "    not ok 4 name").
 KTAP_SUBTEST = re.compile(r'^\[[ \d.]+\] +# Subtest: (\S+)')
 KTAP_RESULT = re.compile(r'^\[[ \d.]+\] ( *)(not )?ok \d+ (\S+)')
+# The phases of guest/lib.sh's fail(); logs before stop 18 wrote "race: ".
+PHASES = ('race', 'setup', 'check')
+GUEST_FAIL = re.compile(r'^(%s):? (.*)$' % '|'.join(PHASES))
+
+KINDS = {
+    'splat': 'a kernel report (sub: its kind in splats.py; locks: lockdep classes)',
+    'race': 'the guest failed the case while it ran the race',
+    'setup': 'the guest failed to set up or restore the topology',
+    'check': 'the guest failed the case (a scenario\'s check)',
+    'hang': 'the guest was killed after the time limit',
+    'stopped': 'the guest stopped without finishing (panic?)',
+    'not-run': 'an earlier case did not finish',
+    'lockdep-off': 'lockdep switched itself off during the case',
+    'lockdep-was-off': 'lockdep was off when the case began, or at the end of the run',
+    'kunit': 'a KUnit case failed, or a suite failed or did not report (sub)',
+    'harness': 'the harness itself failed',
+}
+
+
+class Failure:
+    """Why a case failed: KIND (one of KINDS), SUB (the splat's kind, or
+    what KUnit did), LOCKS (a lockdep report's lock classes) and DETAIL,
+    the text for people."""
+    def __init__(self, kind, detail='', sub=None, locks=()):
+        assert kind in KINDS, kind
+        self.kind, self.detail, self.sub, self.locks = kind, detail, sub, tuple(locks)
+
+    def __str__(self):
+        if self.kind == 'splat':
+            locks = ' [locks: %s]' % ', '.join(self.locks) if self.locks else ''
+            return 'splat %s: %s%s' % (self.sub, self.detail, locks)
+        if self.kind in PHASES[:2] or self.kind in ('kunit', 'harness', 'hang'):
+            return '%s: %s' % (self.kind, self.detail)
+        return self.detail
+
+    def __repr__(self):
+        return 'Failure(%r, %r, sub=%r)' % (self.kind, self.detail, self.sub)
+
+
+NOT_RUN = 'not run (an earlier case did not finish)'
+
+
+def not_run():
+    return Failure('not-run', NOT_RUN)
 
 
 class Case:
@@ -34,13 +81,10 @@ class Case:
 
 
 def summarize(splat):
-    """One line for a splat; lockdep reports name their lock classes."""
+    """A splat as a Failure; lockdep reports name their lock classes."""
     first = re.sub(r'^\[[ \d.]+\]\s*', '', splat.first.strip())
-    if splat.kind == 'lockdep':
-        classes = sorted(set(LOCK_CLASS.findall(splat.text())))
-        if classes:
-            first += ' [locks: %s]' % ', '.join(classes)
-    return 'splat %s: %s' % (splat.kind, first)
+    locks = sorted(set(LOCK_CLASS.findall(splat.text()))) if splat.kind == 'lockdep' else ()
+    return Failure('splat', first, sub=splat.kind, locks=locks)
 
 
 def kunit(lines, byname, suites):
@@ -58,16 +102,18 @@ def kunit(lines, byname, suites):
         indent, failed, name = m.groups()
         if indent:
             if failed:
-                byname['boot'].reasons.append('kunit: %s.%s failed' % (suite, name))
+                byname['boot'].reasons.append(
+                    Failure('kunit', '%s.%s failed' % (suite, name), sub='case-failed'))
             continue
         seen[name] = not failed
     for s in suites:
         c = byname['kunit-' + s]
         c.begun = c.ended = True
         if s not in seen:
-            c.reasons.append('kunit: suite %s did not report' % s)
+            c.reasons.append(Failure('kunit', 'suite %s did not report' % s,
+                                     sub='not-reported'))
         elif not seen[s]:
-            c.reasons.append('kunit: suite %s failed' % s)
+            c.reasons.append(Failure('kunit', 'suite %s failed' % s, sub='failed'))
 
 
 def parse(lines, cases, outcome, suites=()):
@@ -92,16 +138,20 @@ def parse(lines, cases, outcome, suites=()):
                 byname[current].ended = True
                 current, c.begun = name, True
                 if 'lockdep=0' in rest:
-                    c.reasons.append('lockdep was already off (an earlier report)')
+                    c.reasons.append(Failure('lockdep-was-off',
+                                             'lockdep was already off (an earlier report)'))
             elif kind == 'END' and c:
                 c.ended = True
                 if 'failed=1' in rest and not c.reasons:
-                    c.reasons.append('the guest failed the case without saying why')
-                if 'lockdep=0' in rest and not any('lockdep was already' in r
+                    c.reasons.append(Failure('check', 'the guest failed the case '
+                                             'without saying why'))
+                if 'lockdep=0' in rest and not any(r.kind == 'lockdep-was-off'
                                                    for r in c.reasons):
-                    c.reasons.append('lockdep switched itself off')
+                    c.reasons.append(Failure('lockdep-off', 'lockdep switched itself off'))
             elif kind == 'FAIL' and c:
-                c.reasons.append(rest)
+                m = GUEST_FAIL.match(rest)
+                c.reasons.append(Failure(m.group(1), m.group(2)) if m else
+                                 Failure('check', rest))
             elif kind == 'INFO' and c:
                 c.info.append(rest)
             elif kind == 'DONE':
@@ -119,18 +169,19 @@ def parse(lines, cases, outcome, suites=()):
         # 'final' proves lockdep stayed on; if a case's report switched
         # it off, that case has already failed for it.
         # (Any report taints the kernel, which also switches lockdep off.)
-        reported = any(r.startswith('splat ') for c in byname.values() for r in c.reasons
+        reported = any(r.kind == 'splat' for c in byname.values() for r in c.reasons
                        if c.name != 'final')
         if reported:
             byname['final'].reasons = [r for r in byname['final'].reasons
-                                       if not r.startswith('lockdep was')]
+                                       if r.kind != 'lockdep-was-off']
         elif lockdep_end == '0' and not byname['final'].reasons:
-            byname['final'].reasons.append('lockdep was off at the end of the run')
+            byname['final'].reasons.append(Failure('lockdep-was-off',
+                                                   'lockdep was off at the end of the run'))
     else:
-        what = 'hang: killed after the time limit' if outcome == 'timeout' else \
-            'the guest stopped without finishing (panic?)'
-        byname[current].reasons.append(what)
+        byname[current].reasons.append(
+            Failure('hang', 'killed after the time limit') if outcome == 'timeout' else
+            Failure('stopped', 'the guest stopped without finishing (panic?)'))
     for c in byname.values():
         if not c.begun and not (done and c.name == 'final'):
-            c.reasons.append(NOT_RUN)
+            c.reasons.append(not_run())
     return list(byname.values())

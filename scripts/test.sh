@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# The test command (README, .ci/run): install, apply the series, build the
-# debug kernel, run the static checks and every QEMU test group. The last
-# line is "tests: N passed, N failed" over all of them.
+# The test command (README, .ci/run): the harness's own unit tests, then
+# install, apply the series, build the debug kernel, run the static checks
+# and every QEMU test group. The last line is "tests: N passed, N failed"
+# over all of them.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-log=$(mktemp); trap 'rm -f "$log"' EXIT
+log=$(mktemp); trap 'rm -f "$log" "$log.unit"' EXIT
 step() { echo "== $* ($(date +%T))"; }
 die() { echo "FAIL  setup: $*"; echo "tests: 0 passed, 1 failed"; exit 1; }
 
 t0=$(date +%s)
+# First, and in seconds: they need python3 and git only.
+step "harness unit tests"
+harness/tests/run.py > "$log.unit"; cat "$log.unit"
 step "install packages";  scripts/install-deps.sh || die "install-deps"
 step "apply the series";  scripts/series.sh apply || die "series does not apply"
 step "build the debug kernel"
@@ -32,7 +36,8 @@ timed() { local t=$(date +%s); "$@"; echo "   $1 took $(( $(date +%s) - t )) s";
 	# The Promela model of the locking protocol, all actors (spin).
 	model/check.sh --quick
 } | tee "$log"
-pass=$(grep -c '^PASS ' "$log"); fail=$(grep -c '^FAIL ' "$log")
+pass=$(cat "$log.unit" "$log" | grep -c '^PASS '); fail=$(cat "$log.unit" "$log" | grep -c '^FAIL ')
+rm -f "$log.unit"
 
 step "QEMU tests"
 harness/run.py --kernel series --suite all | tee "$log"

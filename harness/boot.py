@@ -1,0 +1,47 @@
+"""Boot one group on one kernel, or read back the log of its last boot."""
+import os
+import re
+import time
+
+import results
+import topologies
+from vm import VM
+
+
+def boot(group, kernel, initrd, log, progress=None):
+    """Boot GROUP on KERNEL (kernel.Kernel); returns (cases, seconds).
+    Never raises: a harness error fails every case of the group."""
+    t0 = time.monotonic()
+    try:
+        return _boot(group, kernel, initrd, log, progress)
+    except Exception as e:         # noqa: BLE001 - reported as failures
+        cs = [results.Case(n) for n in
+              ['boot'] + ['kunit-' + s for s in group.kunit] + group.cases + ['final']]
+        for c in cs:
+            c.reasons.append(results.Failure('harness', '%s: %s' % (type(e).__name__, e)))
+        return cs, time.monotonic() - t0
+
+
+def _boot(group, kernel, initrd, log, progress):
+    outdir = os.path.dirname(kernel.log(group))
+    os.makedirs(outdir, exist_ok=True)
+    append = 'script=%s cases=%s %s' % (group.script, ','.join(group.cases), group.params)
+    vm = VM(kernel.bzimage, initrd, group.topology, outdir, append)
+    t0 = time.monotonic()
+    log('boot %-14s %s' % (group.name, topologies.TOPOLOGIES[group.topology][0]))
+    outcome = vm.run(group.timeout, progress)
+    secs = time.monotonic() - t0
+    with open(vm.console, errors='replace') as f:
+        lines = f.read().splitlines()
+    return results.parse(lines, group.cases, outcome, group.kunit), secs
+
+
+def from_log(group, kernel):
+    """The cases of GROUP's last boot on KERNEL, from its console log, and
+    the length of that boot (its last time stamp)."""
+    with open(kernel.log(group), errors='replace') as f:
+        lines = f.read().splitlines()
+    done = any('@@DONE' in line for line in lines)
+    stamps = re.findall(r'^\[\s*([\d.]+)\]', '\n'.join(lines), re.M)
+    secs = float(stamps[-1]) if stamps else 0.0
+    return results.parse(lines, group.cases, 'done' if done else 'timeout', group.kunit), secs
