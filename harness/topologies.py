@@ -2,17 +2,27 @@
 
 Each topology gives the QEMU arguments and the hotplug drivers that must
 own its slots; the guest checks the latter before any test runs
-(t_slots=DRIVER*N,...), so a test never silently exercises the wrong path.
-Facts behind the flags: ../shared/research/qemu.md.
+(slot_owners=DRIVER*N,...), so a test never silently exercises the wrong
+path. What the guest scripts need to know about the topology travels on
+the kernel command line too (guest_params()): the guest BDF of each
+root-bus bridge by its QEMU id (t_bridges=rp0=0000:00:10.0,...) and the
+device_add arguments of the SR-IOV PF (t_pf=driver=nvme,...).
+The QEMU facts behind the flags are in docs/qemu.md.
 """
+import re
 
 # Native PCIe hotplug needs ACPI bridge hotplug off on q35 (7.x machine
 # types default to acpiphp for root ports).
 NATIVE = ['-global', 'ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off']
 
 
+def root_port_bdf(i):
+    """The guest BDF of root port rp<i>."""
+    return '0000:00:%02x.%x' % (0x10 + i // 8, i % 8)
+
+
 def root_port(i, extra=''):
-    """pcie-root-port rp<i>: guest 0000:00:1x.y, pciehp/acpiphp slot i+1."""
+    """pcie-root-port rp<i>: guest root_port_bdf(i), pciehp/acpiphp slot i+1."""
     dev, fn = 0x10 + i // 8, i % 8
     arg = 'pcie-root-port,id=rp%d,bus=pcie.0,chassis=1,slot=%d,addr=0x%x.%d' % (
         i, i + 1, dev, fn)
@@ -35,9 +45,13 @@ def nvme(id_, bus, disk, extra=''):
     return ['-device', 'nvme,id=%s,serial=%s,drive=%s,bus=%s%s' % (id_, id_, disk, bus, extra)]
 
 
+# The NVMe PF with SR-IOV on rp0 (its namespace lives in the subsystem,
+# so a PF added again with the same arguments finds it): what QEMU starts
+# with, and what the guest passes to device_add to put it back (t_pf).
+PF = 'driver=nvme,serial=pf0,subsys=subsys0,bus=rp0,' \
+     'sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2'
 SRIOV_PF = ['-device', 'nvme-subsys,id=subsys0,nqn=pcibl-subsys0',
-            '-device', 'nvme,id=pf0,serial=pf0,subsys=subsys0,bus=rp0,'
-                       'sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2',
+            '-device', 'nvme,id=pf0,' + PF.split(',', 1)[1],
             '-device', 'nvme-ns,drive=nb0,bus=pf0,nsid=1,shared=on']
 
 # name: (description, QEMU args, slot owners as "driver*count,...")
@@ -99,3 +113,26 @@ def qemu_args(name):
 
 def slot_owners(name):
     return TOPOLOGIES[name][2]
+
+
+def bridges(name):
+    """{QEMU id: guest BDF} of the topology's bridges on the root bus."""
+    args = TOPOLOGIES[name][1]
+    found = {}
+    for a in args:
+        m = re.match(r'pcie-root-port,id=rp(\d+),', a)
+        if m:
+            found['rp' + m.group(1)] = root_port_bdf(int(m.group(1)))
+        m = re.match(r'pci-bridge,id=(\w+),.*bus=pcie\.0,addr=0x([0-9a-f]+)', a)
+        if m:
+            found[m.group(1)] = '0000:00:%02x.0' % int(m.group(2), 16)
+    return found
+
+
+def guest_params(name):
+    """What the guest scripts know of the topology (kernel command line)."""
+    params = ['slot_owners=' + slot_owners(name),
+              't_bridges=' + ','.join('%s=%s' % kv for kv in bridges(name).items())]
+    if SRIOV_PF[1] in TOPOLOGIES[name][1]:
+        params.append('t_pf=' + PF)
+    return ' '.join(params)

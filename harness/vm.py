@@ -14,7 +14,7 @@ import subprocess
 import threading
 import time
 
-from qmp import QMP, QMPError
+from qmp import QMP
 import topologies
 
 QEMU = 'qemu-system-x86_64'
@@ -33,8 +33,7 @@ class VM:
     def cmdline(self):
         o = self.outdir
         append = ('console=ttyS0 printk.time=1 printk.devkmsg=on log_buf_len=8M oops=panic panic=-1 '
-                  'slot_owners=%s %s' % (topologies.slot_owners(self.topology),
-                                         self.append)).strip()
+                  '%s %s' % (topologies.guest_params(self.topology), self.append)).strip()
         return [QEMU, '-accel', 'tcg,thread=multi', '-smp', '2', '-m', self.memory,
                 '-nodefaults', '-nographic', '-no-reboot',
                 '-kernel', self.kernel, '-initrd', self.initrd, '-append', append,

@@ -1,0 +1,29 @@
+"""What the host tells the guest about a topology agrees with the QEMU
+arguments it starts."""
+import unittest
+
+import common  # noqa: F401 - sys.path
+import topologies as T
+
+
+class Topologies(unittest.TestCase):
+    def test_root_ports(self):
+        self.assertEqual(T.bridges('slots8')['rp7'], '0000:00:10.7')
+        self.assertEqual(T.root_port_bdf(9), '0000:00:11.1')
+        for name in T.TOPOLOGIES:
+            for rp in (k for k in T.bridges(name) if k.startswith('rp')):
+                self.assertIn('pcie-root-port,id=%s,' % rp, ' '.join(T.qemu_args(name)))
+
+    def test_shpc_bridge(self):
+        self.assertEqual(T.bridges('shpchp'), {'br1': '0000:00:05.0'})
+
+    def test_pf(self):
+        params = T.guest_params('sriov-acpi').split()
+        self.assertIn('t_pf=' + T.PF, params)
+        self.assertIn('nvme,id=pf0,serial=pf0,subsys=subsys0,bus=rp0,sriov_max_vfs=2,'
+                      'sriov_vq_flexible=4,sriov_vi_flexible=2', T.qemu_args('sriov-acpi'))
+        self.assertFalse(any(p.startswith('t_pf=') for p in T.guest_params('switch').split()))
+
+
+if __name__ == '__main__':
+    unittest.main()
