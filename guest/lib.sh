@@ -7,9 +7,11 @@ FAILED=0
 # One kmsg record: no newlines, at most 1000 bytes (devkmsg_write limit).
 say() { printf '%.1000s\n' "$(printf '%s' "$*" | tr '\n' ';')" > /dev/kmsg; }
 info() { say "@@INFO $CASE $*"; }
-fail() { say "@@FAIL $CASE ${PHASE:+$PHASE: }$*"; FAILED=1; return 1; }
+# The phase (race, setup, check) tells the host what kind of failure it is.
+fail() { say "@@FAIL $CASE ${PHASE:-check} $*"; FAILED=1; return 1; }
 
-# Kernel command line: script=, cases=, slot_owners=, and t_*= parameters.
+# Kernel command line: script=, cases=, slot_owners=, and t_*= parameters
+# (harness/cases.py and harness/topologies.py).
 set -f
 for _a in $(cat /proc/cmdline); do
 	case "$_a" in
@@ -146,8 +148,15 @@ driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver")" 2>/dev/nul
 # sysfs path of the first device below bridge BDF: dev_below 0000:00:10.0
 dev_below() { ls -d /sys/bus/pci/devices/$1/0000:*:*.0 2>/dev/null | head -n 1; }
 
-# Root port rp<i> of topologies.py: rp_bdf 0 -> 0000:00:10.0
-rp_bdf() { printf '0000:00:%02x.%x' $((0x10 + $1 / 8)) $(($1 % 8)); }
+# bdf_of ID: the guest BDF of the root-bus bridge QEMU calls ID (rp0,
+# br1), from t_bridges=rp0=0000:00:10.0,... (harness/topologies.py)
+bdf_of() {
+	local kv
+	for kv in $(echo "$t_bridges" | tr , ' '); do
+		[ "${kv%%=*}" = "$1" ] && { echo "${kv#*=}"; return 0; }
+	done
+	fail "no bridge $1 in t_bridges=$t_bridges"
+}
 
 # slot_of BRIDGE_BDF [DEV]: the /sys/bus/pci/slots entry of slot DEV (hex,
 # default 00) below the bridge

@@ -152,6 +152,17 @@ REPROS = [
           Bug(RACES_DOC + 'i4', ['repro-pf-remove/pf_unbind_vs_hotremove'],
               [*ACPIPHP_WALK, *RACE],
               fixed_by=['PCI: acpiphp: Remove devices with pci_stop_and_remove_device()'])),
+    # The same AB-BA with a sysfs remover (the root port above the PF), no
+    # acpiphp: only the first of the two patches above is needed.
+    Repro('numvfs_vs_sysfs_remove', 'repro-numvfs-sysfs', 'sriov-acpi',
+          'sriov_numvfs write vs sysfs removal of the root port above the PF (AB-BA, I3)',
+          Bug(RACES_DOC + 'i3', ['repro-numvfs-sysfs/numvfs_vs_sysfs_remove'],
+              [Expect('splat', 'hung-task'),
+               Expect('splat', 'lockdep', r'circular', locks=['pci_rescan_remove_lock']),
+               *RACE],
+              fixed_by=['PCI/IOV: Do not take pci_rescan_remove_lock in '
+                        'sriov_numvfs_store()']),
+          timeout=300),
     # The outer remover (sysfs) held the lock while it waited in free_irq()
     # for the inner IRQ thread, which waited for it: removal now leaves the
     # unlinking to the lock's holder, and neither side takes it to remove.

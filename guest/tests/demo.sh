@@ -1,8 +1,8 @@
 # Live hotplug demonstration (topology demo: 4 native pciehp root ports,
 # an NVMe SR-IOV PF cold-plugged below root port 0). Each case is a step
 # the host prints as it happens; @@INFO lines are the narration.
-PF=/sys/bus/pci/devices/$(rp_bdf 0)/0000:01:00.0
-dev_at() { echo "/sys/bus/pci/devices/$(rp_bdf "$1")/0000:*:00.0"; }
+PF=/sys/bus/pci/devices/$(bdf_of rp0)/0000:01:00.0
+dev_at() { echo "/sys/bus/pci/devices/$(bdf_of "rp$1")/0000:*:00.0"; }
 count() { ls -d /sys/bus/pci/devices/* | wc -l; }
 
 case_boot_topology() {
@@ -50,7 +50,7 @@ case_sriov_disable() {
 
 case_slot_power_off() {
 	local s
-	s=$(slot_of "$(rp_bdf 1)") || { fail "no slot"; return 1; }
+	s=$(slot_of "$(bdf_of rp1)") || { fail "no slot"; return 1; }
 	info "echo 0 > $s/power (pciehp powers the slot off, QEMU unplugs)"
 	write "$s/power" 0 && wait_for 30 "!$(dev_at 1)" && host waitdel nvme1 30
 }

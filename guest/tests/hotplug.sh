@@ -6,19 +6,13 @@
 #   t_bus2  a second slot for add_two
 NL='
 '
-bridge_of() {	# QEMU bus id -> guest BDF of the bridge
-	case $1 in
-	rp*) rp_bdf "${1#rp}" ;;
-	br1) echo 0000:00:05.0 ;;
-	esac
-}
-BR=$(bridge_of "${t_bus:-rp0}")
+BR=$(bdf_of "${t_bus:-rp0}")
 SLOTDEV=$(printf '%02x' $((${t_addr:-0})))
 DEV="/sys/bus/pci/devices/$BR/0000:*:$SLOTDEV.0"
 
 add() {		# add ID DRIVER BUS: device_add, wait until bound
 	local br dev
-	br=$(bridge_of "$3")
+	br=$(bdf_of "$3")
 	dev="/sys/bus/pci/devices/$br/0000:*:$SLOTDEV.0"
 	if [ "$2" = nvme ]; then
 		qadd id="$1" driver=nvme serial="$1" drive=nb"${3#rp}" bus="$3" ${t_addr:+addr=$t_addr}
@@ -29,7 +23,7 @@ add() {		# add ID DRIVER BUS: device_add, wait until bound
 
 remove() {	# remove ID BUS: device_del, wait until gone in the guest and in QEMU
 	local br
-	br=$(bridge_of "$2")
+	br=$(bdf_of "$2")
 	host del "$1" &&
 	wait_for 60 "!/sys/bus/pci/devices/$br/0000:*:$SLOTDEV.0" &&
 	host waitdel "$1" 30
@@ -76,7 +70,7 @@ case_power_bad_input() {
 
 # topology switch: rp0 -> up0 (01:00.0) -> dp0 (02:00.0), dp1 (02:01.0);
 # nv0 below dp0, nv1 below dp1.
-UP=/sys/bus/pci/devices/$(rp_bdf 0)/0000:01:00.0
+UP=/sys/bus/pci/devices/$(bdf_of rp0)/0000:01:00.0
 
 case_nested_remove_leaf() {
 	wait_ready 60 "$UP/0000:02:00.0/0000:03:00.0" "$UP/0000:02:01.0/0000:04:00.0" &&
@@ -99,12 +93,12 @@ case_many_add_remove() {
 	local i n=${t_n:-8} devs= writes=
 	for i in $(seq 0 $((n - 1))); do
 		qadd id="m$i" driver=nvme serial="m$i" drive="nb$i" bus="rp$i" || return 1
-		devs="$devs /sys/bus/pci/devices/$(rp_bdf "$i")/0000:*:00.0"
+		devs="$devs /sys/bus/pci/devices/$(bdf_of "rp$i")/0000:*:00.0"
 	done
 	wait_ready 120 $devs || return 1
 	info "$n NVMe bound"
 	for i in $(seq 0 $((n - 1))); do
-		writes="$writes $(slot_of "$(rp_bdf "$i")")/power=0"
+		writes="$writes $(slot_of "$(bdf_of "rp$i")")/power=0"
 	done
 	gt together $writes > /dev/null || fail "a slot power-off write failed"
 	wait_for 60 $(for d in $devs; do echo "!$d"; done) || return 1

@@ -4,11 +4,11 @@
 NL='
 '
 ITER=${t_iter:-10}
-# fail() prefixes its message with the phase: a failure while setting up
-# or restoring the topology is "setup: ..." and never counts as the race
-# reproducing; "race: ..." is what the race itself did.
+# fail() reports the phase: a failure while setting up or restoring the
+# topology is "setup" and never counts as the race reproducing; "race" is
+# what the race itself did.
 DEFAULT_PHASE=setup
-UP=/sys/bus/pci/devices/$(rp_bdf 0)/0000:01:00.0
+UP=/sys/bus/pci/devices/$(bdf_of rp0)/0000:01:00.0
 DP0=$UP/0000:02:00.0
 DP1=$UP/0000:02:01.0
 
@@ -75,12 +75,12 @@ case_bind_during_remove() {
 }
 
 # --- SR-IOV (topology sriov-acpi: NVMe PF pf0 below root port 0, acpiphp) ---
-PF=/sys/bus/pci/devices/$(rp_bdf 0)/0000:01:00.0
+PF=/sys/bus/pci/devices/$(bdf_of rp0)/0000:01:00.0
 PFID=pf0
-readd_pf() {	# readd_pf N: hot-add a new PF (QEMU id pf<N>) below root port 0
+readd_pf() {	# readd_pf N: hot-add a new PF (QEMU id pf<N>) as t_pf describes
 	PFID=pf$1
-	qadd id="$PFID" driver=nvme serial=pf0 subsys=subsys0 bus=rp0 \
-	     sriov_max_vfs=2 sriov_vq_flexible=4 sriov_vi_flexible=2 &&
+	# shellcheck disable=SC2046 # one key=value per word
+	qadd id="$PFID" $(echo "$t_pf" | tr , ' ') &&
 	wait_ready 60 "$PF"
 }
 
@@ -126,10 +126,35 @@ case_pf_unbind_vs_hotremove() {
 		write "$PF/driver_override" pcibl_pf &&
 		write /sys/bus/pci/drivers_probe 0000:01:00.0 &&
 		wait_for 30 "$PF/virtfn1" || return 1
-		slot=$(slot_of "$(rp_bdf 0)") || { fail "no slot"; return 1; }
+		slot=$(slot_of "$(bdf_of rp0)") || { fail "no slot"; return 1; }
 		PHASE=race
 		gt together /sys/bus/pci/drivers/pcibl_pf/unbind=0000:01:00.0 "$slot/power=0" > /dev/null
 		pf_removed_then_readd "$i" || return 1
+	done
+}
+
+# 6. The same AB-BA with a sysfs remover: the removal of the root port
+#    above the PF holds pci_rescan_remove_lock while it removes the VFs,
+#    then waits for device_lock(PF) to unbind the PF, which a writer of
+#    sriov_numvfs that came in between holds while it waits for the lock.
+case_numvfs_vs_sysfs_remove() {
+	local i rp
+	rp=/sys/bus/pci/devices/$(bdf_of rp0)
+	wait_ready 60 "$PF" || return 1
+	for i in $(seq "$ITER"); do
+		info "iteration $i"
+		write "$PF/sriov_drivers_autoprobe" 0 &&
+		write "$PF/sriov_numvfs" 2 || return 1
+		PHASE=race
+		gt write "$rp/remove" 1 > /dev/null &
+		usleep $(( (i % 4) * 20000 ))
+		gt write "$PF/sriov_numvfs" 0 > /dev/null &
+		wait_for 60 "!$rp" || return 1
+		wait
+		reported && return 1
+		PHASE=setup
+		write /sys/bus/pci/rescan 1 &&
+		wait_ready 60 "$PF" || return 1
 	done
 }
 

@@ -1,5 +1,5 @@
 # SR-IOV on QEMU's NVMe PF (topology sriov: pf0 below root port 0, 2 VFs).
-PF=$(dev_below "$(rp_bdf 0)")
+PF=$(dev_below "$(bdf_of rp0)")
 PFB=${PF##*/}
 wait_ready 60 "$PF"
 T0=$(topology)

@@ -1,9 +1,9 @@
 # sysfs remove/rescan/bind on cold-plugged devices (topology acpiphp-cold:
 # nvme nv0 below root port 0, e1000e nic1 below root port 1).
-RP0=/sys/bus/pci/devices/$(rp_bdf 0)
-RP1=/sys/bus/pci/devices/$(rp_bdf 1)
-NV=$(dev_below "$(rp_bdf 0)")
-NIC=$(dev_below "$(rp_bdf 1)")
+RP0=/sys/bus/pci/devices/$(bdf_of rp0)
+RP1=/sys/bus/pci/devices/$(bdf_of rp1)
+NV=$(dev_below "$(bdf_of rp0)")
+NIC=$(dev_below "$(bdf_of rp1)")
 wait_ready 60 "$NV" "$NIC"
 T0=$(topology)
 NL='
