@@ -4,9 +4,9 @@ import os
 import re
 import unittest
 
-from common import TOP, series_subjects
+from common import LOGS, TOP, series_subjects
 import cases as C
-from results import Case, Failure, not_run
+from results import Case, Failure, not_run, parse
 from verdict import verdict, verdicts
 
 GROUP = C.Group('g', 'switch', 'repro', ['a', 'b'], suite='repro')
@@ -98,6 +98,36 @@ class Known(unittest.TestCase):
         bug = C.Bug('ref', ['g/a'], [C.Expect('race')], fixed_by=['B'], introduced_by='A')
         self.assertEqual([bug.present(p) for p in ([], ['A'], ['A', 'B'])],
                          [False, True, False])
+
+
+class Recorded(unittest.TestCase):
+    """The real marks of cases.py against real boots: each reproducer's
+    base log is XFAIL under its mark and nothing else fails; the series'
+    log passes. Fails when a mark stops matching what the bug does."""
+    def verdicts(self, log, group_name, patches):
+        g = next(g for g in C.GROUPS if g.name == group_name)
+        with open(os.path.join(LOGS, log), errors='replace') as f:
+            cs = parse(f.read().splitlines(), g.cases, 'done', g.kunit)
+        return {c.name: v for c, v, _ in verdicts(g, cs, C.known(patches))}
+
+    def test_base_logs(self):
+        for log, group, case in (
+                ('base-parent-child.log', 'repro-parent-child', 'parent_child_remove'),
+                ('base-bind-remove.log', 'repro-bind-remove', 'bind_during_remove'),
+                ('base-numvfs-remove.log', 'repro-numvfs-remove', 'numvfs_vs_remove'),
+                ('base-nested.log', 'repro-nested', 'nested_remove_pending_event')):
+            v = self.verdicts(log, group, [])
+            self.assertEqual(v[case], 'XFAIL', log)
+            self.assertNotIn('FAIL', v.values(), log)
+            # ... and the same failure on a kernel that has the fix fails.
+            fixed = C.known([]).get('%s/%s' % (group, case)).fixed_by
+            self.assertEqual(self.verdicts(log, group, list(fixed))[case], 'FAIL', log)
+
+    def test_series_logs(self):
+        v = self.verdicts('series-parent-child.log', 'repro-parent-child', series_subjects())
+        self.assertEqual(set(v.values()), {'PASS'})
+        v = self.verdicts('series-sysfs.log', 'sysfs', series_subjects())
+        self.assertEqual(set(v.values()), {'PASS'})
 
 
 class Tables(unittest.TestCase):
