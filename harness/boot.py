@@ -41,7 +41,12 @@ def from_log(group, kernel):
     the length of that boot (its last time stamp)."""
     with open(kernel.log(group), errors='replace') as f:
         lines = f.read().splitlines()
-    done = any('@@DONE' in line for line in lines)
+    if any('@@DONE' in line for line in lines):
+        outcome = 'done'
+    elif any('Kernel panic - not syncing' in line for line in lines):
+        outcome = 'exited'
+    else:
+        outcome = 'timeout'
     stamps = re.findall(r'^\[\s*([\d.]+)\]', '\n'.join(lines), re.M)
     secs = float(stamps[-1]) if stamps else 0.0
-    return results.parse(lines, group.cases, 'done' if done else 'timeout', group.kunit), secs
+    return results.parse(lines, group.cases, outcome, group.kunit), secs

@@ -162,7 +162,7 @@ REPROS = [
                *RACE],
               fixed_by=['PCI/IOV: Do not take pci_rescan_remove_lock in '
                         'sriov_numvfs_store()']),
-          timeout=300),
+          iters=3, timeout=300),
     # The outer remover (sysfs) held the lock while it waited in free_irq()
     # for the inner IRQ thread, which waited for it: removal now leaves the
     # unlinking to the lock's holder, and neither side takes it to remove.

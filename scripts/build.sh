@@ -93,11 +93,11 @@ KCONFIG_CONFIG=$out/.config "$src/scripts/kconfig/merge_config.sh" -m -O "$out" 
 "${mk[@]}" olddefconfig >/dev/null
 "$top/scripts/check-config.sh" "$out/.config" "${frags[@]}" "$lv"
 
+echo "build: $tree-$flavour ($localver) ${targets[*]} in $out"
+t0=$(date +%s)
+rm -f "$out/pcibl-patches"
+"${mk[@]}" "${targets[@]}" ${BUILD_EXTRA:-}
 # The patches this kernel holds, by subject: the harness works out from
 # them which known bugs the kernel still has (harness/cases.py).
 git -C "$src" log --reverse --format=%s base..HEAD > "$out/pcibl-patches"
-
-echo "build: $tree-$flavour ($localver) ${targets[*]} in $out"
-t0=$(date +%s)
-"${mk[@]}" "${targets[@]}" ${BUILD_EXTRA:-}
 echo "build: $tree-$flavour done in $(( $(date +%s) - t0 )) s: $(cat "$out/include/config/kernel.release")"

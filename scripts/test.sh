@@ -13,7 +13,9 @@ die() { echo "FAIL  setup: $*"; echo "tests: 0 passed, 1 failed"; exit 1; }
 t0=$(date +%s)
 # First, and in seconds: they need python3 and git only.
 step "harness unit tests"
-harness/tests/run.py > "$log.unit"; cat "$log.unit"
+harness/tests/run.py > "$log.unit" || grep -q '^FAIL ' "$log.unit" ||
+	echo "FAIL  harness/unit-tests (did not run)" >> "$log.unit"
+cat "$log.unit"
 step "install packages";  scripts/install-deps.sh || die "install-deps"
 step "apply the series";  scripts/series.sh apply || die "series does not apply"
 step "build the debug kernel"

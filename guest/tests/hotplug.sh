@@ -12,7 +12,7 @@ DEV="/sys/bus/pci/devices/$BR/0000:*:$SLOTDEV.0"
 
 add() {		# add ID DRIVER BUS: device_add, wait until bound
 	local br dev
-	br=$(bdf_of "$3")
+	br=$(bdf_of "$3") || return 1
 	dev="/sys/bus/pci/devices/$br/0000:*:$SLOTDEV.0"
 	if [ "$2" = nvme ]; then
 		qadd id="$1" driver=nvme serial="$1" drive=nb"${3#rp}" bus="$3" ${t_addr:+addr=$t_addr}
@@ -23,7 +23,7 @@ add() {		# add ID DRIVER BUS: device_add, wait until bound
 
 remove() {	# remove ID BUS: device_del, wait until gone in the guest and in QEMU
 	local br
-	br=$(bdf_of "$2")
+	br=$(bdf_of "$2") || return 1
 	host del "$1" &&
 	wait_for 60 "!/sys/bus/pci/devices/$br/0000:*:$SLOTDEV.0" &&
 	host waitdel "$1" 30
@@ -69,10 +69,15 @@ case_power_bad_input() {
 }
 
 # topology switch: rp0 -> up0 (01:00.0) -> dp0 (02:00.0), dp1 (02:01.0);
-# nv0 below dp0, nv1 below dp1.
-UP=/sys/bus/pci/devices/$(bdf_of rp0)/0000:01:00.0
+# nv0 below dp0, nv1 below dp1. switch_up sets UP, the upstream port.
+switch_up() {
+	local rp
+	rp=$(bdf_of rp0) || return 1
+	UP=/sys/bus/pci/devices/$rp/0000:01:00.0
+}
 
 case_nested_remove_leaf() {
+	switch_up &&
 	wait_ready 60 "$UP/0000:02:00.0/0000:03:00.0" "$UP/0000:02:01.0/0000:04:00.0" &&
 	host del nv0 &&
 	wait_for 60 "!$UP/0000:02:00.0/0000:03:00.0" &&
@@ -81,6 +86,7 @@ case_nested_remove_leaf() {
 }
 
 case_nested_port_rescan() {
+	switch_up &&
 	write "$UP/remove" 1 &&
 	wait_for 30 "!$UP" &&
 	write /sys/bus/pci/rescan 1 &&

@@ -54,7 +54,6 @@ case_bind_during_remove() {
 		write /sys/bus/pci/drivers_probe "${d##*/}" || return 1
 	done
 	wait_ready 10 "$DP1/0000:04:00.0" "$DP0/0000:03:00.0" || return 1
-	PHASE=race
 	gt write "$UP/remove" 1 > /dev/null &
 	# nv1 is stopped first (reverse order): its driver link goes before
 	# .remove() sleeps, and nv0's .remove() sleeps after it; bind in there.
@@ -65,9 +64,11 @@ case_bind_during_remove() {
 	wait_for 30 "!$UP"
 	case $r in
 	ENODEV|EBUSY|ENOENT) ;;
-	*) fail "bind of a device being removed returned $r (bound a dying device)" ;;
+	ok)	PHASE=race
+		fail "bind of a device being removed returned ok (bound a dying device)"
+		PHASE=setup ;;
+	*)	fail "bind of a device being removed returned $r" ;;
 	esac
-	PHASE=setup
 	rmmod pcibl_pf
 	restore_switch
 	reported && return 1
@@ -134,20 +135,29 @@ case_pf_unbind_vs_hotremove() {
 }
 
 # 6. The same AB-BA with a sysfs remover: the removal of the root port
-#    above the PF holds pci_rescan_remove_lock while it removes the VFs,
-#    then waits for device_lock(PF) to unbind the PF, which a writer of
-#    sriov_numvfs that came in between holds while it waits for the lock.
+#    above the PF holds pci_rescan_remove_lock while it unbinds the VFs
+#    (the test driver sleeps 1 s in each .remove()), then needs
+#    device_lock(PF), which a writer of sriov_numvfs that came in between
+#    holds while it waits for the lock.
 case_numvfs_vs_sysfs_remove() {
-	local i rp
-	rp=/sys/bus/pci/devices/$(bdf_of rp0)
+	local i v rp
+	rp=$(bdf_of rp0) || return 1
+	rp=/sys/bus/pci/devices/$rp
 	wait_ready 60 "$PF" || return 1
+	insmod /modules/pcibl_pf.ko numvfs=0 remove_delay=1000 || { fail insmod; return 1; }
 	for i in $(seq "$ITER"); do
 		info "iteration $i"
 		write "$PF/sriov_drivers_autoprobe" 0 &&
 		write "$PF/sriov_numvfs" 2 || return 1
+		for v in "$PF"/virtfn*; do
+			v=$(basename "$(readlink "$v")")
+			write "/sys/bus/pci/devices/$v/driver_override" pcibl_pf &&
+			write /sys/bus/pci/drivers_probe "$v" || return 1
+		done
+		wait_for 10 "$PF/virtfn0/driver" "$PF/virtfn1/driver" || return 1
 		PHASE=race
 		gt write "$rp/remove" 1 > /dev/null &
-		usleep $(( (i % 4) * 20000 ))
+		sleep 0.5
 		gt write "$PF/sriov_numvfs" 0 > /dev/null &
 		wait_for 60 "!$rp" || return 1
 		wait
@@ -156,6 +166,7 @@ case_numvfs_vs_sysfs_remove() {
 		write /sys/bus/pci/rescan 1 &&
 		wait_ready 60 "$PF" || return 1
 	done
+	rmmod pcibl_pf
 }
 
 # --- nested hotplug (topology switch) ---

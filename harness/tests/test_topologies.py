@@ -1,8 +1,11 @@
 """What the host tells the guest about a topology agrees with the QEMU
 arguments it starts."""
+import os
+import re
 import unittest
 
-import common  # noqa: F401 - sys.path
+from common import TOP
+import cases as C
 import topologies as T
 
 
@@ -23,6 +26,14 @@ class Topologies(unittest.TestCase):
         self.assertIn('nvme,id=pf0,serial=pf0,subsys=subsys0,bus=rp0,sriov_max_vfs=2,'
                       'sriov_vq_flexible=4,sriov_vi_flexible=2', T.qemu_args('sriov-acpi'))
         self.assertFalse(any(p.startswith('t_pf=') for p in T.guest_params('switch').split()))
+
+    def test_scripts_name_bridges_their_topologies_have(self):
+        # A script's top level (not a case) runs in every group that uses it.
+        for g in C.GROUPS:
+            with open(os.path.join(TOP, 'guest', 'tests', g.script + '.sh')) as f:
+                top = [line for line in f if not line[:1].isspace()]
+            for name in re.findall(r'bdf_of "?(\w+)"?(?=[\s)])', ''.join(top)):
+                self.assertIn(name, T.bridges(g.topology), '%s: %s' % (g.name, name))
 
 
 if __name__ == '__main__':
