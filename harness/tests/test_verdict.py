@@ -109,7 +109,9 @@ class Recorded(unittest.TestCase):
                 ('base-parent-child.log', 'repro-parent-child', 'parent_child_remove'),
                 ('base-bind-remove.log', 'repro-bind-remove', 'bind_during_remove'),
                 ('base-numvfs-remove.log', 'repro-numvfs-remove', 'numvfs_vs_remove'),
-                ('base-nested.log', 'repro-nested', 'nested_remove_pending_event')):
+                ('base-nested.log', 'repro-nested', 'nested_remove_pending_event'),
+                ('base-pf-remove.log', 'repro-pf-remove', 'pf_unbind_vs_hotremove'),
+                ('base-numvfs-sysfs.log', 'repro-numvfs-sysfs', 'numvfs_vs_sysfs_remove')):
             v = self.verdicts(log, group, [])
             self.assertEqual(v[case], 'XFAIL', log)
             self.assertNotIn('FAIL', v.values(), log)
