@@ -1,7 +1,7 @@
 # The PCI bus lock series and the machinery that proves it.
 # 'make demo' and 'make test' are the two commands the README documents.
 
-.PHONY: all deps tree kernel base-kernel fixes-kernel cover kunit bisect test demo repro export check help
+.PHONY: all deps tree kernel base-kernel fixes-kernel bench cover kunit bisect test demo repro export check help
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -46,6 +46,14 @@ test:
 ## demo         build, boot and run a live hotplug demonstration
 demo: kernel
 	harness/demo.py
+
+## bench        parallel hotplug timed on the unpatched kernel and the series, side by side
+##              (non-debug kernels; not part of make test; BENCH=--quick for a short run)
+bench: tree
+	scripts/install-deps.sh
+	scripts/build.sh --tree base --flavour bench
+	scripts/build.sh --tree series --flavour bench
+	/usr/bin/python3 harness/bench.py $(BENCH)
 
 ## repro        race reproducers on the unpatched kernel, the stable fixes alone and the series
 repro: kernel base-kernel fixes-kernel

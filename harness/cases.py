@@ -6,7 +6,8 @@ that script): one QEMU boot per group. Each case is reported on its own;
 a splat counts against the case that was running. Built-in KUnit suites
 run in every boot; the group that names them (kunit=) reports each as
 case 'kunit-<suite>'. A group's suite says which command runs it:
-'scenario' and 'repro' (harness/run.py), 'demo' (harness/demo.py).
+'scenario' and 'repro' (harness/run.py), 'demo' (harness/demo.py),
+'bench' (harness/bench.py).
 
 A known bug (Bug) says which cases it fails, how it shows (Expect: the
 kinds of results.Failure it causes) and which patches of the series fix
@@ -119,6 +120,9 @@ GROUPS = [
           timeout=300),
     # --- make demo ---
     Group('demo', 'demo', 'demo', DEMO_STEPS, timeout=400, suite='demo'),
+    # --- make bench (harness/bench.py sets the slot counts and repetitions) ---
+    Group('bench', 'bench16', 'bench', ['hotplug'], timeout=3600, suite='bench',
+          params='t_ns=1,2,4,8,16 t_reps=3 t_probe_ms=1000 t_remove_ms=1000'),
 ]
 
 # --- race reproducers: each fails on the unpatched kernel ---

@@ -1,7 +1,8 @@
-"""Which kernel: a name (base, fixes, series, ...) whose debug build
-scripts/build.sh --tree <name> left in out/build/<name>-debug, with the
-test modules and the initramfs built against it and its runs' logs in
-out/runs/<name>/."""
+"""Which kernel: a name (base, fixes, series, ...) whose build
+scripts/build.sh --tree <name> --flavour <flavour> left in
+out/build/<name>-<flavour>, with the test modules and the initramfs built
+against it and its runs' logs in out/runs/<name>/ (debug) or
+out/runs/<name>-<flavour>/."""
 import os
 import subprocess
 
@@ -11,18 +12,22 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class Kernel:
-    def __init__(self, name):
-        self.name = name
-        self.build = os.path.join(TOP, 'out', 'build', name + '-debug')
+    """NAME's build of FLAVOUR (scripts/build.sh --flavour): 'debug' for
+    the tests, 'bench' for make bench."""
+    def __init__(self, name, flavour='debug'):
+        self.name, self.flavour = name, flavour
+        self.build = os.path.join(TOP, 'out', 'build', '%s-%s' % (name, flavour))
         self.bzimage = os.path.join(self.build, 'arch/x86/boot/bzImage')
-        self.runs = os.path.join(TOP, 'out', 'runs', name)
+        suffix = '' if flavour == 'debug' else '-' + flavour
+        self.runs = os.path.join(TOP, 'out', 'runs', name + suffix)
 
     def patches(self):
         """The subjects of the patches it holds (written by build.sh)."""
         path = os.path.join(self.build, 'pcibl-patches')
         if not os.path.exists(path):
-            raise RuntimeError('%s is missing: rebuild with scripts/build.sh --tree %s'
-                               % (os.path.relpath(path, TOP), self.name))
+            raise RuntimeError('%s is missing: rebuild with scripts/build.sh --tree %s '
+                               '--flavour %s' % (os.path.relpath(path, TOP), self.name,
+                                                 self.flavour))
         with open(path) as f:
             return [line.rstrip('\n') for line in f if line.strip()]
 
@@ -34,7 +39,7 @@ class Kernel:
         kos = []
         for name in sorted(os.listdir(os.path.join(TOP, 'modules'))):
             src = os.path.join(TOP, 'modules', name)
-            out = os.path.join(TOP, 'out', 'modules', self.name, name)
+            out = os.path.join(TOP, 'out', 'modules', os.path.basename(self.runs), name)
             os.makedirs(out, exist_ok=True)
             for f in os.listdir(src):
                 with open(os.path.join(src, f)) as a, open(os.path.join(out, f), 'w') as b:

@@ -33,8 +33,8 @@ def main():
     ap.add_argument('--list', action='store_true')
     args = ap.parse_args()
 
-    groups = [g for g in C.GROUPS if g.suite != 'demo' and args.suite in ('all', g.suite)
-              and re.search(args.only, g.name)]
+    groups = [g for g in C.GROUPS if g.suite in ('scenario', 'repro')
+              and args.suite in ('all', g.suite) and re.search(args.only, g.name)]
     if args.list:
         for g in groups:
             print('%-14s %-9s %-13s %s' % (g.name, g.suite, g.topology, ','.join(g.cases)))

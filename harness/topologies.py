@@ -100,6 +100,10 @@ TOPOLOGIES = {
         'q35, 4 native pciehp root ports, NVMe SR-IOV PF cold-plugged on rp0',
         NATIVE + root_ports(4) + null_disks(4) + SRIOV_PF,
         'pciehp*4'),
+    'bench16': (
+        'q35, 16 native pciehp root ports, empty (make bench hot-adds edu devices)',
+        NATIVE + root_ports(16, ',io-reserve=0'),
+        'pciehp*16'),
     'slots8': (
         'q35, 8 native pciehp root ports, one NVMe backend each',
         NATIVE + root_ports(8, ',io-reserve=0') + null_disks(8),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Configure and build a kernel out of tree with ccache.
 #
-# usage: scripts/build.sh [--tree series|base|bisect|fixes] [--flavour debug|cover|noiov] [TARGETS...]
+# usage: scripts/build.sh [--tree series|base|bisect|fixes] [--flavour debug|cover|noiov|bench] [TARGETS...]
 #   --tree series  work/linux at its HEAD (base + series, see scripts/series.sh)
 #   --tree base    the unpatched base (a git worktree of tag 'base')
 #   --tree bisect  work/linux-bisect, whatever scripts/bisect-build.sh checked out
@@ -14,6 +14,8 @@
 #                    compile coverage (Xen, Hyper-V, the KUnit suite)
 #   --flavour noiov  guest.config + noiov.config (+ series-kunit.config):
 #                    no SR-IOV, no ATS, hotplug drivers as modules (build only)
+#   --flavour bench  guest.config alone, the same for every tree: the kernels
+#                    make bench times against each other
 # Output: out/build/<tree>-<flavour>/ (arch/x86/boot/bzImage, .config, ...).
 # The localversion names the series (-pcibl-<n>p-<hash> or -pcibl-base), so
 # every boot log says what it tested. Fails if a requested symbol is not set.
@@ -64,6 +66,8 @@ debug)	frags=("$top/configs/guest.config" "$top/configs/debug.config")
 	series=("$top"/configs/series-*.config) ;;
 cover)	frags=("$top/configs/guest.config" "$top/configs/cover.config")
 	series=("$top/configs/series-kunit.config") ;;
+bench)	frags=("$top/configs/guest.config")	# no debugging: what make bench times
+	series=() ;;
 noiov)	frags=("$top/configs/guest.config" "$top/configs/noiov.config")
 	series=("$top/configs/series-kunit.config") ;;
 *)	echo "build: unknown flavour $flavour" >&2; exit 2 ;;

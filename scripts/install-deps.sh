@@ -13,6 +13,8 @@ PKGS=(
 	qemu-system-x86 busybox-static
 	# formal model
 	spin
+	# make bench's plots (for Debian's /usr/bin/python3)
+	python3-matplotlib
 )
 
 missing=()
