@@ -35,12 +35,13 @@ devs() {	# devs N FILE=VALUE: FILE of the devices in the first N slots
 	done
 }
 
-add_all() {	# add_all N: device_add of an edu device into each of N slots at once
+# add_all N: device_add of an edu device into each of N slots, back to back
+# (one request at a time: the host channel is not shared by subshells)
+add_all() {
 	local i
 	for i in $(seq 0 $(($1 - 1))); do
-		qadd id="e$i" driver=edu bus="rp$i" &
+		qadd id="e$i" driver=edu bus="rp$i" || return 1
 	done
-	wait
 }
 
 gone_all() {	# gone_all N: QEMU has deleted the N devices
