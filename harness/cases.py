@@ -90,6 +90,13 @@ ACPIPHP_WALK = (Expect('splat', 'kasan'), Expect('splat', 'list-corruption'),
                 Expect('splat', 'sysfs-dup'),
                 Expect('splat', 'warning', r'refcount_warn_saturate|kernfs_remove_by_name_ns'))
 
+# The sriov_numvfs AB-BA (I3): the deadlock, or lockdep's report of it
+# through the kernfs drain, and the patch that ends it.
+NUMVFS_AB_BA = (Expect('splat', 'hung-task'),
+                Expect('splat', 'lockdep', r'circular', locks=['pci_rescan_remove_lock']),
+                *RACE)
+NUMVFS_NO_LOCK = 'PCI/IOV: Do not take pci_rescan_remove_lock in sriov_numvfs_store()'
+
 DEMO_STEPS = ['boot_topology', 'hot_add_two', 'sriov_enable', 'sysfs_remove_rescan',
               'unbind_bind', 'sriov_disable', 'slot_power_off', 'button_remove']
 
@@ -145,11 +152,8 @@ REPROS = [
     Repro('numvfs_vs_remove', 'repro-numvfs-remove', 'sriov-acpi',
           'sriov_numvfs write vs hot-removal of the PF (AB-BA, I3)',
           Bug(RACES_DOC + 'i3', ['repro-numvfs-remove/numvfs_vs_remove'],
-              [Expect('splat', 'hung-task'),
-               Expect('splat', 'lockdep', r'circular', locks=['pci_rescan_remove_lock']),
-               *RACE],
-              fixed_by=['PCI/IOV: Do not take pci_rescan_remove_lock in '
-                        'sriov_numvfs_store()',
+              NUMVFS_AB_BA,
+              fixed_by=[NUMVFS_NO_LOCK,
                         'PCI: acpiphp: Remove devices with pci_stop_and_remove_device()'])),
     Repro('pf_unbind_vs_hotremove', 'repro-pf-remove', 'sriov-acpi',
           'PF .remove() disabling SR-IOV via unbind and hot-removal (I4)',
@@ -161,11 +165,8 @@ REPROS = [
     Repro('numvfs_vs_sysfs_remove', 'repro-numvfs-sysfs', 'sriov-acpi',
           'sriov_numvfs write vs sysfs removal of the root port above the PF (AB-BA, I3)',
           Bug(RACES_DOC + 'i3', ['repro-numvfs-sysfs/numvfs_vs_sysfs_remove'],
-              [Expect('splat', 'hung-task'),
-               Expect('splat', 'lockdep', r'circular', locks=['pci_rescan_remove_lock']),
-               *RACE],
-              fixed_by=['PCI/IOV: Do not take pci_rescan_remove_lock in '
-                        'sriov_numvfs_store()']),
+              NUMVFS_AB_BA,
+              fixed_by=[NUMVFS_NO_LOCK]),
           iters=3, timeout=300),
     # The outer remover (sysfs) held the lock while it waited in free_irq()
     # for the inner IRQ thread, which waited for it: removal now leaves the
