@@ -47,8 +47,9 @@ test:
 demo: kernel
 	harness/demo.py
 
-## bench        parallel hotplug timed on the unpatched kernel and the series, side by side
-##              (non-debug kernels; not part of make test; BENCH=--quick for a short run)
+## bench        parallel hotplug, SR-IOV, hot paths and a storm on the unpatched kernel and
+##              the series, side by side (non-debug kernels; not part of make test;
+##              BENCH=--quick for a short run, BENCH='--only sriov' for one benchmark)
 bench: tree
 	scripts/install-deps.sh
 	scripts/build.sh --tree base --flavour bench

@@ -13,6 +13,8 @@
  *                                a writer still blocked after $GT_HANG
  *                                seconds (default 90) is "hung": gt then
  *                                returns and leaves it behind
+ *   gt readloop PATH N           pread(2) the first 64 bytes of PATH N
+ *                                times; prints nanoseconds per read
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -115,6 +117,23 @@ static int hang_ms(double end)
 	return left > 0 ? (int)(left * 1000) : 0;
 }
 
+static int cmd_readloop(const char *path, long n)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY);
+	double start = now();
+	long i;
+
+	if (fd < 0 || n <= 0)
+		return 2;
+	for (i = 0; i < n; i++)
+		if (pread(fd, buf, sizeof(buf), 0) <= 0)
+			return 1;
+	printf("%.0f\n", (now() - start) * 1e9 / n);
+	close(fd);
+	return 0;
+}
+
 static int cmd_together(int argc, char **argv)
 {
 	const char *hang = getenv("GT_HANG");
@@ -186,6 +205,8 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 3 && !strcmp(argv[1], "together"))
 		return cmd_together(argc - 2, argv + 2);
-	fprintf(stderr, "usage: gt now | wait SECS [!]GLOB... | write PATH VALUE | together PATH=VALUE...\n");
+	if (argc == 4 && !strcmp(argv[1], "readloop"))
+		return cmd_readloop(argv[2], atol(argv[3]));
+	fprintf(stderr, "usage: gt now | wait SECS [!]GLOB... | write PATH VALUE | together PATH=VALUE... | readloop PATH N\n");
 	return 2;
 }

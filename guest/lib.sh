@@ -69,9 +69,9 @@ host() {
 	ask "$@" || fail "host $1: $REP"
 }
 
-# device_add from key=value pairs: qadd id=x driver=nvme bus=rp0 ...
-# (all-digit values are passed as JSON numbers, QEMU wants them typed)
-qadd() {
+# qjson key=value...: a JSON object; all-digit values become JSON numbers
+# (QEMU wants them typed)
+qjson() {
 	local j= kv v
 	for kv in "$@"; do
 		v=${kv#*=}
@@ -80,8 +80,11 @@ qadd() {
 		esac
 		j="$j${j:+,}\"${kv%%=*}\":$v"
 	done
-	host add "{$j}"
+	echo "{$j}"
 }
+
+# device_add from key=value pairs: qadd id=x driver=nvme bus=rp0 ...
+qadd() { host add "$(qjson "$@")"; }
 
 # --- sysfs helpers ----------------------------------------------------
 # write PATH VALUE: must succeed

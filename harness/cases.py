@@ -127,9 +127,15 @@ GROUPS = [
           timeout=300),
     # --- make demo ---
     Group('demo', 'demo', 'demo', DEMO_STEPS, timeout=400, suite='demo'),
-    # --- make bench (harness/bench.py sets the slot counts and repetitions) ---
-    Group('bench', 'bench16', 'bench', ['hotplug'], timeout=3600, suite='bench',
+    # --- make bench (harness/bench.py: --quick replaces the params) ---
+    Group('bench-hotplug', 'bench16', 'bench', ['hotplug'], timeout=3600, suite='bench',
           params='t_ns=1,2,4,8,16 t_reps=3 t_probe_ms=1000 t_remove_ms=1000'),
+    Group('bench-sriov', 'bench-sriov', 'bench', ['sriov'], timeout=1800, suite='bench',
+          params='t_ns=1,2,4 t_reps=3 t_vfs=8 t_probe_ms=250 t_remove_ms=250'),
+    Group('bench-hotpath', 'bench-sriov', 'bench', ['hotpath'], timeout=900, suite='bench',
+          params='t_reps=7 t_loops=1000000'),
+    Group('bench-storm', 'storm', 'bench', ['storm'], timeout=900, suite='bench',
+          params='t_seed=1 t_secs=60'),
 ]
 
 # --- race reproducers: each fails on the unpatched kernel ---

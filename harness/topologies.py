@@ -54,6 +54,16 @@ SRIOV_PF = ['-device', 'nvme-subsys,id=subsys0,nqn=pcibl-subsys0',
             '-device', 'nvme,id=pf0,' + PF.split(',', 1)[1],
             '-device', 'nvme-ns,drive=nb0,bus=pf0,nsid=1,shared=on']
 
+
+def sriov_pf(i, vfs):
+    """NVMe PF pf<i> in subsystem ss<i> on rp<i> with VFS VFs (127 is QEMU
+    7.2's limit); no namespace: make bench only creates and removes VFs."""
+    return ['-device', 'nvme-subsys,id=ss%d,nqn=pcibl-ss%d' % (i, i),
+            '-device', 'nvme,id=pf%d,serial=pf%d,subsys=ss%d,bus=rp%d,sriov_max_vfs=%d,'
+            'sriov_vq_flexible=%d,sriov_vi_flexible=%d,max_ioqpairs=%d,msix_qsize=%d'
+            % (i, i, i, i, vfs, 2 * vfs, vfs, 2 * vfs + 2, vfs + 1)]
+
+
 # name: (description, QEMU args, slot owners as "driver*count,...")
 TOPOLOGIES = {
     'pciehp': (
@@ -104,6 +114,18 @@ TOPOLOGIES = {
         'q35, 16 native pciehp root ports, empty (make bench hot-adds edu devices)',
         NATIVE + root_ports(16, ',io-reserve=0'),
         'pciehp*16'),
+    'bench-sriov': (
+        'q35, 5 native pciehp root ports: NVMe PFs with 8 VFs each on rp0-rp3, '
+        'one with 127 VFs on rp4',
+        NATIVE + root_ports(5, ',io-reserve=0') +
+        sum((sriov_pf(i, 8) for i in range(4)), []) + sriov_pf(4, 127),
+        'pciehp*5'),
+    'storm': (
+        'q35, 4 native pciehp root ports: NVMe SR-IOV PF on rp0, NVMe on rp1, '
+        'e1000e on rp2, rp3 empty',
+        NATIVE + root_ports(4) + null_disks(2) + SRIOV_PF + nvme('nv1', 'rp1', 'nb1') +
+        ['-device', 'e1000e,id=nic2,bus=rp2'],
+        'pciehp*4'),
     'slots8': (
         'q35, 8 native pciehp root ports, one NVMe backend each',
         NATIVE + root_ports(8, ',io-reserve=0') + null_disks(8),

@@ -161,8 +161,11 @@ class Guest:
         except Exception as e:      # the guest must always get an answer
             result = 'error %s: %s' % (type(e).__name__, str(e).replace('\n', ' '))
         self.vm.log('REP %s %s' % (seq, result))
-        with self.lock:
-            self.sock.sendall(('@@REP %s %s\n' % (seq, result)).encode())
+        try:
+            with self.lock:
+                self.sock.sendall(('@@REP %s %s\n' % (seq, result)).encode())
+        except OSError as e:        # the guest died meanwhile
+            self.vm.log('REP %s not sent: %s' % (seq, e))
 
     def handle(self, cmd, arg):
         """add JSON        device_add with these arguments
