@@ -293,7 +293,8 @@ def table(bench, data):
             ratio = lambda a, b: '%.2f' % (meds[a] / meds[b]) \
                 if a in meds and b in meds and meds[b] else ''  # noqa: E731
             row = '%-48s %4d  %s  %s' % (name, n, '  '.join(cells),
-                                         ratio(main_ks[-1], main_ks[0]))
+                                         ratio(main_ks[-1], main_ks[0])
+                                         if len(main_ks) > 1 else '')
             if again:
                 row += '  %s' % ratio(again[0], main_ks[0])
             rows.append(row)
