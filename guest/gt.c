@@ -15,6 +15,9 @@
  *                                returns and leaves it behind
  *   gt readloop PATH N           pread(2) the first 64 bytes of PATH N
  *                                times; prints nanoseconds per read
+ *   gt writeloop PATH VALUE SECS pwrite(2) VALUE to PATH again and again
+ *                                for SECS seconds; prints "<n> writes,
+ *                                <m> failed" (a race's hammer)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -134,6 +137,24 @@ static int cmd_readloop(const char *path, long n)
 	return 0;
 }
 
+static int cmd_writeloop(const char *path, const char *value, double secs)
+{
+	double end = now() + secs;
+	long n = 0, failed = 0;
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0)
+		return 2;
+	while (now() < end) {
+		n++;
+		if (pwrite(fd, value, strlen(value), 0) < 0)
+			failed++;
+	}
+	close(fd);
+	printf("%ld writes, %ld failed\n", n, failed);
+	return 0;
+}
+
 static int cmd_together(int argc, char **argv)
 {
 	const char *hang = getenv("GT_HANG");
@@ -207,6 +228,8 @@ int main(int argc, char **argv)
 		return cmd_together(argc - 2, argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "readloop"))
 		return cmd_readloop(argv[2], atol(argv[3]));
-	fprintf(stderr, "usage: gt now | wait SECS [!]GLOB... | write PATH VALUE | together PATH=VALUE... | readloop PATH N\n");
+	if (argc == 5 && !strcmp(argv[1], "writeloop"))
+		return cmd_writeloop(argv[2], argv[3], atof(argv[4]));
+	fprintf(stderr, "usage: gt now | wait SECS [!]GLOB... | write PATH VALUE | together PATH=VALUE... | readloop PATH N | writeloop PATH VALUE SECS\n");
 	return 2;
 }

@@ -96,6 +96,7 @@ NUMVFS_AB_BA = (Expect('splat', 'hung-task'),
                 Expect('splat', 'lockdep', r'circular', locks=['pci_rescan_remove_lock']),
                 *RACE)
 NUMVFS_NO_LOCK = 'PCI/IOV: Do not take pci_rescan_remove_lock in sriov_numvfs_store()'
+RESCAN_WALKS = 'PCI: Walk buses with references while scanning'
 
 DEMO_STEPS = ['boot_topology', 'hot_add_two', 'sriov_enable', 'sysfs_remove_rescan',
               'unbind_bind', 'sriov_disable', 'slot_power_off', 'button_remove']
@@ -185,6 +186,17 @@ REPROS = [
                         'pci_rescan_remove_lock',
                         'PCI/sysfs: Remove a device without pci_rescan_remove_lock',
                         'PCI: pciehp: Remove devices without pci_rescan_remove_lock'])),
+    # A PF driver that disables SR-IOV in .remove() frees VFs under a
+    # rescan on 6.12 too; the series lets sriov_numvfs do it as well.
+    Repro('rescan_vs_numvfs', 'repro-rescan-numvfs', 'sriov-many',
+          'rescan of a PF\'s bus while sriov_numvfs or a PF driver\'s unbind removes '
+          'its 64 VFs',
+          Bug(RACES_DOC + 'rescan-vfs', ['repro-rescan-numvfs/rescan_vs_numvfs'],
+              [Expect('splat', 'kasan'), Expect('splat', 'list-corruption'),
+               Expect('splat', 'oops'), Expect('splat', 'bug'), Expect('splat', 'panic'),
+               Expect('splat', 'warning'), *RACE],
+              fixed_by=[RESCAN_WALKS]),
+          iters=6, timeout=400),
 ]
 GROUPS += [r.group for r in REPROS]
 

@@ -106,6 +106,10 @@ TOPOLOGIES = {
         'q35 ACPI hotplug (acpiphp), NVMe PF with SR-IOV on rp0',
         root_ports(2) + null_disks(2) + SRIOV_PF,
         'acpiphp*2'),
+    'sriov-many': (
+        'q35 native, NVMe PF with 64 VFs on rp0 (no namespace), rp1 free',
+        NATIVE + root_ports(2) + sriov_pf(0, 64),
+        'pciehp*2'),
     'demo': (
         'q35, 4 native pciehp root ports, NVMe SR-IOV PF cold-plugged on rp0',
         NATIVE + root_ports(4) + null_disks(4) + SRIOV_PF,

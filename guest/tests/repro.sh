@@ -193,3 +193,49 @@ case_nested_remove_pending_event() {
 		wait_ready 60 "$DP0/0000:03:00.0" "$DP1/0000:04:00.0" || return 1
 	done
 }
+
+# --- a PF with 64 VFs (topology sriov-many) ---
+# 7. A rescan of the PF's bus while its 64 VFs are taken off it, without
+#    pci_rescan_remove_lock: by a sriov_numvfs write (odd iterations; the
+#    unpatched kernel takes the lock there) or by the unbind of a PF
+#    driver that disables SR-IOV in .remove() (even iterations; no lock
+#    on any kernel). The rescans walk the bus's devices (scan, resource
+#    assignment, add) holding that lock alone.
+case_rescan_vs_numvfs() {
+	local i w t0 b
+	PF=/sys/bus/pci/devices/$(bdf_of rp0)/0000:01:00.0
+	b=${PF##*/}
+	wait_ready 60 "$PF" || return 1
+	write "$PF/sriov_drivers_autoprobe" 0 || return 1
+	t0=$(topology)
+	insmod /modules/pcibl_pf.ko numvfs=64 || { fail insmod; return 1; }
+	for i in $(seq "$ITER"); do
+		info "iteration $i"
+		if [ $((i % 2)) = 1 ]; then
+			write "$PF/sriov_numvfs" 64
+		else
+			write /sys/bus/pci/drivers/nvme/unbind "$b" &&
+			write "$PF/driver_override" pcibl_pf &&
+			write /sys/bus/pci/drivers_probe "$b"
+		fi || return 1
+		wait_for 30 "$PF/virtfn63" || return 1
+		PHASE=race
+		gt writeloop "$PF/rescan" 1 600 > /dev/null &
+		w=$!
+		sleep 0.$((i % 3))
+		if [ $((i % 2)) = 1 ]; then
+			write "$PF/sriov_numvfs" 0
+		else
+			write /sys/bus/pci/drivers/pcibl_pf/unbind "$b" &&
+			write "$PF/driver_override" "$NL" &&
+			write /sys/bus/pci/drivers_probe "$b"
+		fi
+		kill $w
+		wait $w
+		reported && return 1
+		wait_ready 30 "$PF" &&
+		same_topology "$t0" || return 1
+		PHASE=setup
+	done
+	rmmod pcibl_pf
+}
