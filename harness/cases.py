@@ -197,6 +197,15 @@ REPROS = [
                Expect('splat', 'warning'), *RACE],
               fixed_by=[RESCAN_WALKS]),
           iters=6, timeout=400),
+    Repro('reset_vs_readd', 'repro-reset-readd', 'acpiphp-cold',
+          'reset_subordinate of a root port while the e1000e below is removed and '
+          'found again',
+          Bug(RACES_DOC + 'reset-readd', ['repro-reset-readd/reset_vs_readd'],
+              [Expect('splat', 'lockdep'), Expect('splat', 'warning'),
+               Expect('splat', 'kasan'), Expect('splat', 'oops'), Expect('splat', 'bug'),
+               Expect('splat', 'hung-task'), Expect('splat', 'panic'), *RACE],
+              fixed_by=['PCI: Reset the devices a bus or slot reset has locked']),
+          iters=4, timeout=400),
 ]
 GROUPS += [r.group for r in REPROS]
 

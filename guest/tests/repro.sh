@@ -239,3 +239,35 @@ case_rescan_vs_numvfs() {
 	done
 	rmmod pcibl_pf
 }
+
+# --- a bus reset beside removal and re-add (topology acpiphp-cold) ---
+# 8. reset_subordinate of root port 1 in a loop while the e1000e below it
+#    is removed through sysfs and found again by a rescan of the port: the
+#    reset locks the devices it finds on its way down the bus and unlocks
+#    the ones it finds on its way back up, and resets whatever is there
+#    meanwhile, a device in the middle of its .probe() included. (e1000e
+#    has no reset_prepare(): NVMe's freezes its queues until a work item
+#    unfreezes them, which lockdep reports on 6.12 at every reset.)
+case_reset_vs_readd() {
+	local i j rp nic w
+	rp=/sys/bus/pci/devices/$(bdf_of rp1)
+	nic=$(dev_below "$(bdf_of rp1)")
+	wait_ready 60 "$nic" || return 1
+	for i in $(seq "$ITER"); do
+		info "iteration $i"
+		PHASE=race
+		gt writeloop "$rp/reset_subordinate" 1 600 > /dev/null &
+		w=$!
+		for j in 1 2 3 4 5; do
+			gt write "$nic/remove" 1 > /dev/null
+			gt write "$rp/rescan" 1 > /dev/null
+			sleep 0.$((j * 3))
+		done
+		kill $w
+		wait $w
+		reported && return 1
+		write "$rp/rescan" 1 &&
+		wait_ready 30 "$nic" || return 1
+		PHASE=setup
+	done
+}
