@@ -96,7 +96,10 @@ NUMVFS_AB_BA = (Expect('splat', 'hung-task'),
                 Expect('splat', 'lockdep', r'circular', locks=['pci_rescan_remove_lock']),
                 *RACE)
 NUMVFS_NO_LOCK = 'PCI/IOV: Do not take pci_rescan_remove_lock in sriov_numvfs_store()'
-RESCAN_WALKS = 'PCI: Walk buses with references while scanning'
+# A walk that met a device freed under it, however the kernel noticed.
+FREED_UNDER_WALK = (Expect('splat', 'kasan'), Expect('splat', 'list-corruption'),
+                    Expect('splat', 'oops'), Expect('splat', 'bug'),
+                    Expect('splat', 'panic'), Expect('splat', 'warning'))
 
 DEMO_STEPS = ['boot_topology', 'hot_add_two', 'sriov_enable', 'sysfs_remove_rescan',
               'unbind_bind', 'sriov_disable', 'slot_power_off', 'button_remove']
@@ -192,18 +195,16 @@ REPROS = [
           'rescan of a PF\'s bus while sriov_numvfs or a PF driver\'s unbind removes '
           'its 64 VFs',
           Bug(RACES_DOC + 'rescan-vfs', ['repro-rescan-numvfs/rescan_vs_numvfs'],
-              [Expect('splat', 'kasan'), Expect('splat', 'list-corruption'),
-               Expect('splat', 'oops'), Expect('splat', 'bug'), Expect('splat', 'panic'),
-               Expect('splat', 'warning'), *RACE],
-              fixed_by=[RESCAN_WALKS]),
+              [*FREED_UNDER_WALK, *RACE],
+              fixed_by=['PCI: Walk buses with references in pci_bus_add_devices()',
+                        'PCI: Walk buses with references while scanning']),
           iters=6, timeout=400),
     Repro('reset_vs_readd', 'repro-reset-readd', 'acpiphp-cold',
           'reset_subordinate of a root port while the e1000e below is removed and '
           'found again',
           Bug(RACES_DOC + 'reset-readd', ['repro-reset-readd/reset_vs_readd'],
-              [Expect('splat', 'lockdep'), Expect('splat', 'warning'),
-               Expect('splat', 'kasan'), Expect('splat', 'oops'), Expect('splat', 'bug'),
-               Expect('splat', 'hung-task'), Expect('splat', 'panic'), *RACE],
+              [*FREED_UNDER_WALK, Expect('splat', 'lockdep'), Expect('splat', 'hung-task'),
+               *RACE],
               fixed_by=['PCI: Reset the devices a bus or slot reset has locked']),
           iters=4, timeout=400),
 ]
