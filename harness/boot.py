@@ -33,7 +33,8 @@ def _boot(group, kernel, initrd, log, progress):
     secs = time.monotonic() - t0
     with open(vm.console, errors='replace') as f:
         lines = f.read().splitlines()
-    return results.parse(lines, group.cases, outcome, group.kunit), secs
+    why = vm.stopped() if outcome == 'exited' else ''
+    return results.parse(lines, group.cases, outcome, group.kunit, why), secs
 
 
 def from_log(group, kernel):

@@ -116,9 +116,10 @@ def kunit(lines, byname, suites):
             c.reasons.append(Failure('kunit', 'suite %s failed' % s, sub='failed'))
 
 
-def parse(lines, cases, outcome, suites=()):
-    """LINES of console.log, CASES the names asked for, OUTCOME 'done' or
-    'timeout', SUITES the KUnit suites whose results count as cases.
+def parse(lines, cases, outcome, suites=(), why=''):
+    """LINES of console.log, CASES the names asked for, OUTCOME 'done',
+    'timeout' or 'exited', SUITES the KUnit suites whose results count as
+    cases, WHY what is known of an early exit (VM.stopped()).
     Returns an ordered list of Case, with 'boot' first and 'final' last."""
     byname = {'boot': Case('boot')}
     for s in suites:
@@ -180,7 +181,8 @@ def parse(lines, cases, outcome, suites=()):
     else:
         byname[current].reasons.append(
             Failure('hang', 'killed after the time limit') if outcome == 'timeout' else
-            Failure('stopped', 'the guest stopped without finishing (panic?)'))
+            Failure('stopped', 'the guest stopped without finishing (panic?)' +
+                    (': ' + why if why else '')))
     for c in byname.values():
         if not c.begun and not (done and c.name == 'final'):
             c.reasons.append(not_run())

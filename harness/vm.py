@@ -9,6 +9,7 @@ Channels:
 """
 import json
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -18,6 +19,7 @@ from qmp import QMP
 import topologies
 
 QEMU = 'qemu-system-x86_64'
+HARNESS_LINE = re.compile(r'^\d+\.\d{3} ')    # VM.log()'s lines in host.log
 
 
 class VM:
@@ -50,7 +52,8 @@ class VM:
     def run(self, timeout, progress=None):
         """Boot, serve the guest until it powers off or TIMEOUT seconds pass.
         PROGRESS, if given, is called with each new console line.
-        Returns 'done' or 'timeout' (the VM is killed then)."""
+        Returns 'done', 'timeout' (the VM is killed then) or 'exited' (QEMU
+        ended before the guest printed @@DONE: see stopped())."""
         for s in ('ctl.sock', 'qmp.sock'):
             try:
                 os.unlink(os.path.join(self.outdir, s))
@@ -82,7 +85,7 @@ class VM:
                     break
                 time.sleep(0.5)
             tail.poll()
-            return 'done'
+            return 'done' if self.guest_done() else 'exited'
         except subprocess.TimeoutExpired:
             self.log('timeout after %d s: killing QEMU' % timeout)
             return 'timeout'
@@ -94,6 +97,22 @@ class VM:
                 self.qmp.close()
             self.hostlog.close()
 
+
+    def stopped(self):
+        """Why QEMU ended early, for people: its exit status, the last
+        thing QEMU itself printed (host.log lines without the harness's time
+        stamp) and the last console line."""
+        rc = self.proc.returncode if self.proc else None
+        why = ['QEMU killed by signal %d' % -rc if rc is not None and rc < 0
+               else 'QEMU exit status %s' % rc]
+        with open(self.hostlog.name, errors='replace') as f:
+            said = [l.strip() for l in f if l.strip() and not HARNESS_LINE.match(l)]
+        if said:
+            why.append('QEMU said: %s' % said[-1])
+        with open(self.console, errors='replace') as f:
+            last = [l.strip() for l in f if l.strip()]
+        why.append('last console line: %s' % (last[-1] if last else '(none)'))
+        return '; '.join(why)
 
     def guest_done(self):
         try:

@@ -93,6 +93,8 @@ class Parse(unittest.TestCase):
         self.assertEqual([f.kind for f in cs['final'].reasons], ['not-run'])
         cs = by_name(results.parse(log, ['a'], 'exited'))
         self.assertEqual([f.kind for f in cs['a'].reasons], ['stopped'])
+        [f] = by_name(results.parse(log, ['a'], 'exited', why='QEMU exit status 1'))['a'].reasons
+        self.assertTrue(str(f).endswith(': QEMU exit status 1'), str(f))
 
     def test_lockdep_off_at_the_end(self):
         log = ['[ 1.0] @@BEGIN a lockdep=1', '[ 1.1] @@END a lockdep=1 failed=0',
