@@ -189,6 +189,15 @@ REPROS = [
                         'pci_rescan_remove_lock',
                         'PCI/sysfs: Remove a device without pci_rescan_remove_lock',
                         'PCI: pciehp: Remove devices without pci_rescan_remove_lock'])),
+    # Its add form: the remover holds the lock (pcibl_locked) and waits in
+    # free_irq() for the IRQ thread of a port below, which adds a card and
+    # waits for the lock. Not fixed yet: pciehp still scans under it.
+    Repro('nested_add_locked_remove', 'repro-nested-add', 'switch',
+          'switch removal by a holder of pci_rescan_remove_lock vs a downstream port '
+          'adding a card (I7, add form)',
+          Bug(RACES_DOC + 'i7-add', ['repro-nested-add/nested_add_locked_remove'],
+              [Expect('splat', 'hung-task'), Expect('splat', 'lockdep'), *RACE]),
+          iters=None, timeout=200),
     # A PF driver that disables SR-IOV in .remove() frees VFs under a
     # rescan on 6.12 too; the series lets sriov_numvfs do it as well.
     Repro('rescan_vs_numvfs', 'repro-rescan-numvfs', 'sriov-many',

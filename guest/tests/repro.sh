@@ -194,6 +194,28 @@ case_nested_remove_pending_event() {
 	done
 }
 
+# 9. The same deadlock in its add form: a remover that holds the lock
+#    (pcibl_locked, as acpiphp or a caller of
+#    pci_stop_and_remove_bus_device_locked() would) removes the switch
+#    while the IRQ thread of a downstream port adding a card waits for
+#    the lock; the remover waits for that thread in free_irq().
+#    pcibl_locked holds the lock for 10 s before it removes, so that the
+#    thread, 5 s after QEMU's Attention Button press, is waiting by then.
+case_nested_add_locked_remove() {
+	wait_ready 60 "$DP0/0000:03:00.0" "$DP1/0000:04:00.0" || return 1
+	insmod /modules/pcibl_locked.ko hold_ms=10000 || { fail insmod; return 1; }
+	host del nv0 && wait_for 60 "!$DP0/0000:03:00.0" &&
+		host waitdel nv0 30 || { fail "nv0 not deleted"; return 1; }
+	PHASE=race
+	qadd id=nvx driver=nvme serial=nvx drive=nb0 bus=dp0 || return 1
+	write /sys/module/pcibl_locked/parameters/remove "${UP##*/}"
+	wait_for 60 "!$UP" || return 1
+	reported && return 1
+	PHASE=setup
+	restore_switch || return 1
+	rmmod pcibl_locked
+}
+
 # --- a PF with 64 VFs (topology sriov-many) ---
 # 7. A rescan of the PF's bus while its 64 VFs are taken off it, without
 #    pci_rescan_remove_lock: by a sriov_numvfs write (odd iterations; the
