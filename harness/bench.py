@@ -11,6 +11,8 @@ boot per kernel and benchmark (guest/tests/bench.sh has the workloads):
   hotplug  N edu devices hot-added at once (QMP device_add back to back),
            their N native pciehp slots powered off at once, N sysfs
            "remove" writes at once; N = 1, 2, 4, 8, 16 (topology bench16)
+  hotplug-acpi  the same through N acpiphp slots (ACPI events), N = 1, 2,
+           4, 8 (topology bench8-acpi)
   sriov    sriov_numvfs enable and disable of 8 VFs on 1, 2 and 4 NVMe PFs
            at once, and of 127 VFs (QEMU 7.2's limit) on one PF
   hotpath  pci_read_config_dword(), pci_get_slot(), pci_walk_bus() and
@@ -72,6 +74,11 @@ BENCHES = [
            ('sysfs-remove', 'sysfs remove: every .remove() returned', 'remove done'),
            ('sysfs-remove', 'sysfs remove: every write returned', None)],
           'slots at once (N)'),
+    Bench('hotplug-acpi', 't_ns=1,4 t_reps=1 t_probe_ms=1000 t_remove_ms=1000', 'spans',
+          [('add', 'add: every .probe() returned', 'probe done'),
+           ('power-off', 'slot power off: every .remove() returned', 'remove done'),
+           ('sysfs-remove', 'sysfs remove: every .remove() returned', 'remove done')],
+          'acpiphp slots at once (N)'),
     Bench('sriov', 't_ns=1,4 t_reps=1 t_vfs=8 t_probe_ms=250 t_remove_ms=250', 'spans',
           [('enable', 'enable 8 VFs per PF: every VF .probe() returned', 'probe done'),
            ('enable', 'enable 8 VFs per PF: every write returned', None),

@@ -134,6 +134,10 @@ GROUPS = [
     # --- make bench (harness/bench.py: --quick replaces the params) ---
     Group('bench-hotplug', 'bench16', 'bench', ['hotplug'], timeout=3600, suite='bench',
           params='t_ns=1,2,4,8,16 t_reps=3 t_probe_ms=1000 t_remove_ms=1000'),
+    # The same through acpiphp slots: ACPI events, ordered in the ACPI core
+    # (docs/acpiphp-serialization.md).
+    Group('bench-hotplug-acpi', 'bench8-acpi', 'bench', ['hotplug'], timeout=3600,
+          suite='bench', params='t_ns=1,2,4,8 t_reps=2 t_probe_ms=1000 t_remove_ms=1000'),
     Group('bench-sriov', 'bench-sriov', 'bench', ['sriov'], timeout=1800, suite='bench',
           params='t_ns=1,2,4 t_reps=3 t_vfs=8 t_probe_ms=250 t_remove_ms=250'),
     Group('bench-hotpath', 'bench-sriov', 'bench', ['hotpath'], timeout=900, suite='bench',

@@ -118,6 +118,10 @@ TOPOLOGIES = {
         'q35, 16 native pciehp root ports, empty (make bench hot-adds edu devices)',
         NATIVE + root_ports(16, ',io-reserve=0'),
         'pciehp*16'),
+    'bench8-acpi': (
+        'q35, 8 root ports with ACPI hotplug (acpiphp), empty (make bench hot-adds edu devices)',
+        root_ports(8, ',io-reserve=0'),
+        'acpiphp*8'),
     'bench-sriov': (
         'q35, 5 native pciehp root ports: NVMe PFs with 8 VFs each on rp0-rp3, '
         'one with 127 VFs on rp4',
