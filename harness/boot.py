@@ -4,6 +4,7 @@ import re
 import time
 
 import results
+import splats
 import topologies
 from vm import VM
 
@@ -20,6 +21,45 @@ def boot(group, kernel, initrd, log, progress=None):
         for c in cs:
             c.reasons.append(results.Failure('harness', '%s: %s' % (type(e).__name__, e)))
         return cs, time.monotonic() - t0
+
+
+# The guest's clock, not the kernel under test: RCU's grace-period kthread
+# slept on a timer that never fired (TCG has lost a vCPU's timer interrupt;
+# the stalled CPU sits idle in HLT).
+TIMER_LOST = ("rcu_sched kthread timer wakeup didn't happen", 'Possible timer handling issue')
+
+
+def emulator_fault(lines, outcome):
+    """Why a boot says nothing about the kernel, or None: QEMU exited
+    before the guest finished, with no kernel report on the console, or
+    the guest's timer stopped (TIMER_LOST)."""
+    if all(any(t in line for line in lines) for t in TIMER_LOST):
+        return "the guest's timer stopped (RCU: %s)" % TIMER_LOST[0]
+    if outcome == 'exited' and not any(splats.scan(lines)):
+        return 'QEMU exited before the guest finished, with no kernel report'
+    return None
+
+
+def boot_retrying(group, kernel, initrd, log, progress=None):
+    """boot(), and once more if the first boot met an emulator fault
+    (emulator_fault()); the first boot's console log is kept as
+    console.log.retried. Returns (cases, seconds, why it retried or None)."""
+    cs, secs = boot(group, kernel, initrd, log, progress)
+    path = kernel.log(group)
+    try:
+        with open(path, errors='replace') as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return cs, secs, None
+    exited = any(f.kind == 'stopped' for c in cs for f in c.reasons)
+    why = emulator_fault(lines, 'exited' if exited else 'done or timeout')
+    if why is None:
+        return cs, secs, None
+    os.replace(path, path + '.retried')
+    log('RETRY %s: %s (first log: %s.retried)' % (group.name, why,
+                                                  os.path.basename(path)))
+    cs, more = boot(group, kernel, initrd, log, progress)
+    return cs, secs + more, why
 
 
 def _boot(group, kernel, initrd, log, progress):

@@ -6,6 +6,9 @@ usage: harness/run.py [--kernel series|base|fixes|...] [--suite scenario|repro|a
 
 Prints one line per case (PASS, FAIL, XFAIL) and ends with
 "tests: N passed, N failed". Logs go to out/runs/<kernel>/<group>/.
+A boot that met an emulator fault (QEMU exited with no kernel report, or
+the guest's timer stopped: boot.emulator_fault()) is booted once more,
+with a RETRY line; its first log is kept.
 """
 import argparse
 import os
@@ -18,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import cases as C            # noqa: E402
-from boot import boot        # noqa: E402
+from boot import boot_retrying  # noqa: E402
 from kernel import Kernel, TOP  # noqa: E402
 from verdict import verdicts  # noqa: E402
 
@@ -50,11 +53,14 @@ def main():
     marks = C.known(kernel.patches())
     initrd = kernel.initramfs()
     counts = {'PASS': 0, 'FAIL': 0, 'XFAIL': 0}
+    retried = []
     t0 = time.monotonic()
     with ThreadPoolExecutor(args.jobs) as pool:
-        jobs = [(g, pool.submit(boot, g, kernel, initrd, log)) for g in groups]
+        jobs = [(g, pool.submit(boot_retrying, g, kernel, initrd, log)) for g in groups]
         for g, job in jobs:
-            cs, secs = job.result()
+            cs, secs, why = job.result()
+            if why:
+                retried.append(g.name)
             log('     %-14s %.0f s, log %s' % (g.name, secs,
                                               os.path.relpath(kernel.log(g), TOP)))
             for c, v, why in verdicts(g, cs, marks):
@@ -62,6 +68,8 @@ def main():
                 log('%-5s %s/%s%s' % (v, g.name, c.name, ': ' + why if why else ''))
     log('%d expected failures (known bugs this kernel still has), %.0f s in all'
         % (counts['XFAIL'], time.monotonic() - t0))
+    if retried:
+        log('booted again after an emulator fault (see RETRY above): %s' % ', '.join(retried))
     log('tests: %d passed, %d failed' % (counts['PASS'], counts['FAIL']))
     return 1 if counts['FAIL'] else 0
 
