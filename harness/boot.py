@@ -42,8 +42,8 @@ def emulator_fault(lines, outcome):
 
 def boot_retrying(group, kernel, initrd, log, progress=None):
     """boot(), and once more if the first boot met an emulator fault
-    (emulator_fault()); the first boot's console log is kept as
-    console.log.retried. Returns (cases, seconds, why it retried or None)."""
+    (emulator_fault()); the first boot's console and host logs are kept
+    as console.log.retried and host.log.retried. Returns (cases, seconds, why it retried or None)."""
     cs, secs = boot(group, kernel, initrd, log, progress)
     path = kernel.log(group)
     try:
@@ -55,9 +55,14 @@ def boot_retrying(group, kernel, initrd, log, progress=None):
     why = emulator_fault(lines, 'exited' if exited else 'done or timeout')
     if why is None:
         return cs, secs, None
+    # Keep the first boot's logs, and say what QEMU said (VM.stopped())
     os.replace(path, path + '.retried')
-    log('RETRY %s: %s (first log: %s.retried)' % (group.name, why,
-                                                  os.path.basename(path)))
+    host = os.path.join(os.path.dirname(path), 'host.log')
+    if os.path.exists(host):
+        os.replace(host, host + '.retried')
+    said = [f.detail for c in cs for f in c.reasons if f.kind == 'stopped']
+    log('RETRY %s: %s (first logs: %s.retried, host.log.retried)%s'
+        % (group.name, why, os.path.basename(path), ': ' + said[0] if said else ''))
     cs, more = boot(group, kernel, initrd, log, progress)
     return cs, secs + more, why
 
