@@ -10,7 +10,8 @@
 #          here, drivers/pci/ and drivers/acpi/, if not configured yet)
 # A file that a flavour's Kconfig leaves out (iov.c without PCI_IOV) is
 # SKIP in that flavour; a file that no flavour builds is a FAIL. Files of
-# other architectures (arch/<not x86>/) are scripts/cross.sh's.
+# other architectures (arch/<not x86>/) and those only 32-bit x86 builds
+# (x86_32_only in scripts/w1.sh) are scripts/cross.sh's.
 # usage: scripts/cover.sh [FLAVOUR...]   (default: cover noiov debug)
 # Prints PASS/FAIL/SKIP lines like scripts/check-patches.sh.
 set -uo pipefail
@@ -19,8 +20,8 @@ src=$top/work/linux
 . "$top/scripts/w1.sh"
 flavours=("$@")
 [ $# -gt 0 ] || flavours=(cover noiov debug)
-files=$(git -C "$src" diff --name-only --diff-filter=d base..HEAD -- '*.c' |
-	awk '!/^arch\// || /^arch\/x86\//')
+files=$(git -C "$src" diff --name-only --diff-filter=d base..HEAD -- '*.c' \
+	"${x86_32_only[@]/#/:!}" | awk '!/^arch\// || /^arch\/x86\//')
 
 declare -A inkconfig
 rc=0

@@ -6,6 +6,8 @@
 # make needs first (prepare) are built.
 #   powerpc  powerpc64le-linux-gnu-gcc, ppc64le_defconfig (pseries, powernv)
 #   sparc    sparc64-linux-gnu-gcc, sparc64_defconfig
+#   i386     the host gcc, i386_defconfig with the hotplug drivers that
+#            need PCI_BIOS, which only 32-bit x86 has (x86_32_only in scripts/w1.sh)
 # Output: out/build/cross-<arch>/, configured again on every run.
 # Prints PASS/FAIL lines like scripts/check-patches.sh.
 set -uo pipefail
@@ -13,11 +15,17 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/work/linux
 . "$top/scripts/w1.sh"
 files=$(git -C "$src" diff --name-only --diff-filter=d base..HEAD -- 'arch/*.c' | grep -v '^arch/x86/')
+x86_32=$(git -C "$src" diff --name-only --diff-filter=d base..HEAD -- "${x86_32_only[@]}")
+# the i386 files are listed as arch/i386/<path> below, so that one loop serves
+[ -z "$x86_32" ] || files+=$'\n'$(sed 's|^|arch/i386/|' <<< "$x86_32")
 rc=0
-for arch in $(cut -d/ -f2 <<< "$files" | sort -u); do
+for arch in $(grep . <<< "$files" | cut -d/ -f2 | sort -u); do
+	enable=()
 	case $arch in
 	powerpc) cross=powerpc64le-linux-gnu- defconfig=ppc64le_defconfig ;;
 	sparc)	cross=sparc64-linux-gnu- defconfig=sparc64_defconfig ;;
+	i386)	cross= defconfig=i386_defconfig
+		enable=(HOTPLUG_PCI HOTPLUG_PCI_COMPAQ HOTPLUG_PCI_IBM) ;;
 	*)	echo "FAIL  static/build/$arch (no cross compiler for $arch in scripts/cross.sh)"; rc=1; continue ;;
 	esac
 	out=$top/out/build/cross-$arch
@@ -25,12 +33,17 @@ for arch in $(cut -d/ -f2 <<< "$files" | sort -u); do
 		LOCALVERSION= --no-print-directory)
 	mkdir -p "$out"
 	t0=$(date +%s)
-	if ! "${mk[@]}" -s "$defconfig" > "$out/config.log" 2>&1; then
+	# W=1 warnings the base has too must not stop the build
+	args=(-d WERROR)
+	for e in "${enable[@]}"; do args+=(-e "$e"); done
+	if ! { "${mk[@]}" -s "$defconfig" &&
+	       "$src/scripts/config" --file "$out/.config" "${args[@]}" &&
+	       "${mk[@]}" -s olddefconfig; } > "$out/config.log" 2>&1; then
 		tail -20 "$out/config.log" | sed 's/^/      /'
 		echo "FAIL  static/build/$arch ($defconfig, ${cross}gcc)"; rc=1; continue
 	fi
 	ours=()
-	for f in $(grep "^arch/$arch/" <<< "$files"); do
+	for f in $(grep "^arch/$arch/" <<< "$files" | sed 's|^arch/i386/||'); do
 		sym=$(guard "$f")
 		if [ -n "$sym" ] && ! grep -qE "^$sym=[ym]" "$out/.config"; then
 			echo "FAIL  static/w1-sparse/$arch/$f ($sym is not set in $defconfig)"; rc=1
