@@ -1,7 +1,7 @@
 /*
  * Promela model of PCI topology locking as the series implements it
- * (revision 2, with removal split into stopping and unlinking;
- * docs/design.md is draft 1).  Names are the kernel's.
+ * (revision 3: removers take devices off their bus at once; walkers hold
+ * references).  Names are the kernel's.
  *
  * Topology: root bus 0 holds bridge BR (no driver); BR's bus 1 holds the
  * downstream port DP (pciehp bound, with its IRQ thread); DP's bus 2 (its
@@ -18,44 +18,39 @@
  *   HotplugIst     DP's pciehp_ist() -> pciehp_unconfigure_device() ->
  *                  pci_stop_and_remove_device(PF) (IST)
  *   Rescan         echo 1 > bus 2's rescan: bus_rescan_store() ->
- *                  pci_lock_rescan_remove(), pci_rescan_bus():
- *                  pci_device_add() and pci_bus_add_device() of NEWD
- *                  (RESCAN)
+ *                  pci_lock_rescan_remove(), pci_rescan_bus(): finds PF
+ *                  (a reference, as pci_scan_slot() and the walks of
+ *                  pci_bus_add_devices() take), pci_device_add() and
+ *                  pci_bus_add_device() of NEWD (RESCAN)
  *   Unbind         echo PF > driver/unbind: device_release_driver(PF),
  *                  .remove() -> pci_disable_sriov() (UNBIND)
  *   Bind           echo NEWD > driver/bind -> pci_device_probe() (BIND)
  *   NumVfs         echo 0, then echo 1 > PF/sriov_numvfs:
  *                  sriov_numvfs_store() -> pci_disable_sriov(), then
  *                  pci_enable_sriov() -> pci_iov_add_virtfn(VF2) (NUMVFS)
- *   UnlinkWork     pci_unlink_work: takes G while a device is STOPPED
- *                  (always runs)
  *
  * Removal: claim() is the claim loop of pci_stop_and_remove_device();
  * remove_leaf(), remove_pf() and remove_dp() are pci_remove_claimed() of
  * a device without children, of the PF (step 1: its VFs) and of DP
- * (step 2: the sweep of bus 2, which passes over STOPPED devices);
- * SysfsRemove sweeps bus 1 (only DP).  destroy() unregisters a device
- * (and unregister_bus() its bus: DEAD, device_del()); a VF is unlinked
- * at once (REMOVED), any other device becomes STOPPED, stays on its bus
- * and is queued on stopped (pci_stopped_devs) for the holder of G.
+ * (step 2: the sweep of bus 2); SysfsRemove sweeps bus 1 (only DP).
+ * destroy() unregisters a device (and unregister_bus() its bus: DEAD,
+ * device_del()) and takes it off its bus at once (REMOVED; a bridge's
+ * bus freed, the list's reference dropped).
  *
  * Locks: topo[] (bus->topo_lock), dl[] (device_lock()), glock (G,
  * pci_rescan_remove_lock), kref[] and bkref (kernfs active references of
  * a device's and of bus 2's attributes being written, drained by
- * device_del()), and free_irq()'s wait for the IRQ thread.  Only the
- * holder of G unlinks STOPPED devices (unlink_stopped(): REMOVED, a
- * bridge's bus freed, the list's reference dropped): rescan_lock(), that
- * is pci_lock_rescan_remove(), does it as soon as it has G, and
- * pci_stop_and_remove_device() before it returns if its caller holds G
- * (unlink_if_held(); only BROKEN_REMOVE_UNDER_G gets there holding G).
- * The rescan holds G; remove_store() and the IRQ thread do not take it.
+ * device_del()), and free_irq()'s wait for the IRQ thread.  The rescan
+ * holds G; remove_store() and the IRQ thread do not take it, and G keeps
+ * nothing on its bus: the rescan holds a reference to what it walks.
  *
  * Abstracted away:
  * - config space, resources, bus numbers; pci_bus_sem and list walks (a
  *   device's place on bus->devices is a number, pos[]);
  * - the topology is fixed: no second scanner of a devfn (-EEXIST), no
- *   root bus removal, the virtual bus is never removed, the IRQ thread
- *   removes only the PF;
+ *   root bus removal (and so no STOPPED state, which only
+ *   pci_stop_root_bus() uses), the virtual bus is never removed, the IRQ
+ *   thread removes only the PF;
  * - drivers: .probe()/.remove() only bind and unbind, except the PF
  *   driver's pci_disable_sriov() and pciehp's free_irq();
  * - device_add() is one step, device_del() one step after the kernfs
@@ -67,21 +62,19 @@
  * - the scanners (pci_rescan_bus(), pci_iov_add_virtfn()) hold their
  *   pci_dev reference until pci_bus_add_device() returns;
  * - the rescan's walks of bus 2 are one look when it takes G (it finds
- *   PF) and one check before it drops G, of PF and NEWD: VFs on bus 2
- *   (-DVF_ON_PF_BUS) are unlinked without G by design; the work item
- *   takes G when it is free, in one step with the unlinking, as does
- *   rescan_lock().
+ *   PF, and takes a reference) and one use of what it found before it
+ *   drops G.
  *
  * Properties: no invalid end state (deadlock); assertions: no use of a
  * freed device or bus, only legal transitions under the bus's lock, one
  * remover per device, no bind, add or VF for a device being removed, a
- * direct remover returns only when its device is STOPPED or REMOVED or an
+ * direct remover returns only when its device is REMOVED or an
  * ancestor's remover owns it, a device is freed only once unlinked and a
- * bus only once its devices are, a device the rescan found on bus 2
- * while holding G is neither unlinked nor freed before it drops G
- * (walked()), and at the end every claimed device is REMOVED and freed,
- * nothing is linked, bound or referenced.  -DLTL: removal completes,
- * <>[] no device REMOVING or STOPPED (pan -a).
+ * bus only once its devices are, a device the rescan found on bus 2 is
+ * not freed before the rescan is done with it (walked()), and at the end
+ * every claimed device is REMOVED and freed, nothing is linked, bound or
+ * referenced.  -DLTL: removal completes, <>[] no device REMOVING
+ * (pan -a).
  *
  * Broken variants, each must be caught (model/check.sh):
  *   BROKEN_NUMVFS_ORDER   sriov_numvfs takes the bus lock before device_lock
@@ -91,10 +84,11 @@
  *   BROKEN_PEER_RETURNS   a losing peer remover returns at once
  *   BROKEN_NO_VF_CHECK    linking a VF does not check its PF's state
  *   BROKEN_ADD_NO_REF     a scanner drops its reference before adding
- *   BROKEN_REMOVE_UNDER_G remove_store() holds G across the removal
- *                         (and unlinks before it returns): it drains bus
- *                         2's rescan attribute while the writer waits for G
- *   BROKEN_UNLINK_WITHOUT_G removers unlink every device at once, as VFs
+ *   BROKEN_REMOVE_UNDER_G remove_store() holds G across the removal: it
+ *                         drains bus 2's rescan attribute while the
+ *                         writer waits for G
+ *   BROKEN_WALK_NO_REF    the rescan walks bus 2 holding G but no
+ *                         reference to the device it found
  */
 
 #define BR	0
@@ -128,7 +122,7 @@
 #define NREF	2
 #endif
 
-mtype = { NEW, SCANNED, ADDING, ADDED, REMOVING, STOPPED, REMOVED };	/* dev->lifecycle */
+mtype = { NEW, SCANNED, ADDING, ADDED, REMOVING, REMOVED };	/* dev->lifecycle */
 mtype = { ALIVE, DYING, DEAD };					/* bus->lifecycle */
 
 mtype st[ND];
@@ -150,21 +144,14 @@ bool bfreed[NB];
 bool ist_busy;		/* DP's IRQ thread is running */
 bool irq_freed;
 byte glock;		/* pci_rescan_remove_lock (G): owner _pid + 1, 0: free */
-chan stopped = [4] of { byte };	/* pci_stopped_devs, oldest first */
 
 #define LEGAL(f, t) \
 	((f) == NEW && (t) == SCANNED || \
 	 (f) == SCANNED && ((t) == ADDING || (t) == REMOVING) || \
 	 (f) == ADDING && (t) == ADDED || (f) == ADDED && (t) == REMOVING || \
-	 (f) == REMOVING && ((t) == STOPPED || (t) == REMOVED) || \
-	 (f) == STOPPED && (t) == REMOVED)
+	 (f) == REMOVING && (t) == REMOVED)
 /* what a direct remover may rely on when it returns */
-#define GONE(d)	(st[d] == STOPPED || st[d] == REMOVED || bst[BUS(d)] != ALIVE)
-#ifdef BROKEN_UNLINK_WITHOUT_G
-#define AT_ONCE(d)	true
-#else
-#define AT_ONCE(d)	ISVF(d)		/* only VFs are unlinked without G */
-#endif
+#define GONE(d)	(st[d] == REMOVED || bst[BUS(d)] != ALIVE)
 
 /*
  * A topology-lock section is one atomic step; a broken variant's long
@@ -334,34 +321,15 @@ inline unlink_dev(d) {
 	tunlock(BUS(d))
 }
 
-/*
- * pci_unlink_stopped_devices(), by the holder of G: every STOPPED device,
- * oldest first, unlinked; the list's reference goes, the last one frees.
- */
-inline unlink_stopped(sd) {
-	do
-	:: stopped ? sd -> use(sd); unlink_dev(sd); put(sd)
-	:: empty(stopped) -> break
-	od;
-	sd = 0
-}
-
-/* pci_lock_rescan_remove() unlinks at once; pci_unlock_rescan_remove() */
-inline rescan_lock(sd)	{ glock == 0 -> glock = _pid + 1; unlink_stopped(sd) }
+/* pci_lock_rescan_remove(), pci_unlock_rescan_remove() */
+inline rescan_lock()	{ glock == 0 -> glock = _pid + 1 }
 inline rescan_unlock()	{ assert(glock == _pid + 1); glock = 0 }
-/* pci_unlink_stopped_if_held(), before pci_stop_and_remove_device() returns */
-inline unlink_if_held(sd) {
-	if
-	:: glock == _pid + 1 -> unlink_stopped(sd)
-	:: else
-	fi
-}
 
 /*
  * pci_unregister_dev(): device_del() deactivates d's attributes and
- * drains their writers; then a VF is unlinked (the list's reference
- * goes), any other device is queued STOPPED (pci_dev_stopped()) and
- * stays linked.  n of the caller's references go.
+ * drains their writers; then pci_unlink_tree(): d is taken off its bus
+ * (the list's reference goes) with its bus.  n of the caller's
+ * references go.
  */
 inline destroy(d, n) {
 	atomic {
@@ -369,15 +337,8 @@ inline destroy(d, n) {
 		kn_gone[d] = true;
 		kref[d] == 0;
 		assert(st[d] == REMOVING && owner[d] == _pid + 1);
-		if
-		:: AT_ONCE(d) -> unlink_dev(d); putn(d, n + 1)
-		:: else ->
-			tlock(BUS(d));
-			stopped ! d;
-			setst(d, STOPPED);
-			tunlock(BUS(d));
-			putn(d, n)
-		fi
+		unlink_dev(d);
+		putn(d, n + 1)
 	}
 }
 
@@ -399,7 +360,7 @@ inline remove_leaf(d, prev, n) {
 }
 
 /*
- * The claim loop of pci_stop_and_remove_device(): STOPPED, REMOVED, or
+ * The claim loop of pci_stop_and_remove_device(): REMOVED, or
  * REMOVING on a bus that is not ALIVE (an ancestor's remover owns it):
  * -ENODEV; SCANNED/ADDED: claimed; NEW, ADDING, or REMOVING on an ALIVE
  * bus (a peer remover): wait_var_event() holding only the reference, retry.
@@ -411,7 +372,7 @@ inline claim(d, prev, res) {
 		use(d);
 		prev = st[d];
 		if
-		:: prev == STOPPED || prev == REMOVED -> res = ENODEV
+		:: prev == REMOVED -> res = ENODEV
 		:: prev == REMOVING && bst[BUS(d)] != ALIVE -> res = ENODEV
 #ifdef BROKEN_PEER_RETURNS
 		:: prev == REMOVING && bst[BUS(d)] == ALIVE -> res = ENODEV
@@ -430,8 +391,7 @@ inline claim(d, prev, res) {
 
 /*
  * pci_disable_sriov() -> pci_iov_remove_virtfn(): the VF looked up with a
- * reference, then pci_stop_and_remove_device() (its own reference), which
- * unlinks what is STOPPED if its caller holds G.
+ * reference, then pci_stop_and_remove_device() (its own reference).
  */
 inline remove_virtfn(x) {
 	atomic {
@@ -448,8 +408,7 @@ inline remove_virtfn(x) {
 		if
 		:: vres == CLAIMED -> remove_leaf(v, vprev, 2)
 		:: else -> atomic { assert(GONE(v)); putn(v, 2) }
-		fi;
-		unlink_if_held(sd)	/* VF Enable is cleared next */
+		fi
 	:: else
 	fi;
 	v = 0; vprev = 0; vres = 0
@@ -524,7 +483,7 @@ inline remove_pf(prev, n) {
 
 /*
  * pci_remove_claimed(DP, prev): (2) sweep bus 2: DYING, then the last
- * device on it not STOPPED, with a reference: SCANNED/ADDED claimed and
+ * device on it, with a reference: SCANNED/ADDED claimed and
  * removed, otherwise waited for; (3) pciehp_remove() -> free_irq() waits
  * for the IRQ thread; (4) pci_unregister_bus(); (5), (6) destroy().
  */
@@ -538,7 +497,7 @@ inline remove_dp(prev, n) {
 		do
 		:: i < ND ->
 			if
-			:: ON(i, 2) && st[i] != STOPPED && (c == NONE || pos[i] > pos[c]) -> c = i
+			:: ON(i, 2) && (c == NONE || pos[i] > pos[c]) -> c = i
 			:: else
 			fi;
 			i++
@@ -582,12 +541,12 @@ inline remove_dp(prev, n) {
 proctype SysfsRemove()
 {
 	mtype qprev, cprev, vprev;
-	byte c, cres, i, v, vres, sd;
+	byte c, cres, i, v, vres;
 	bool drv;
 
 	atomic {
 #ifdef BROKEN_REMOVE_UNDER_G
-		rescan_lock(sd);
+		rescan_lock();
 #endif
 		get(BR); get(BR);
 		tlock(0); claim_dev(BR); tunlock(0);
@@ -600,7 +559,6 @@ proctype SysfsRemove()
 		/* (3) BR has no driver; (4), (5), (6) */
 		unregister_bus(1);
 		destroy(BR, 2);
-		unlink_if_held(sd);
 #ifdef BROKEN_REMOVE_UNDER_G
 		rescan_unlock()
 #endif
@@ -611,7 +569,7 @@ proctype SysfsRemove()
 proctype SysfsRemovePf()
 {
 	mtype prev, vprev;
-	byte res, v, vres, sd;
+	byte res, v, vres;
 	bool ok, drv;
 
 	atomic {			/* kernfs_fop_write_iter(), pci_dev_get() */
@@ -632,7 +590,7 @@ proctype SysfsRemovePf()
 	if
 	:: ok ->
 #ifdef BROKEN_REMOVE_UNDER_G
-		atomic { rescan_lock(sd) };
+		atomic { rescan_lock() };
 #endif
 		claim(PF, prev, res);
 		if
@@ -640,7 +598,6 @@ proctype SysfsRemovePf()
 		:: else -> atomic { assert(GONE(PF)); putn(PF, NREF) }
 		fi;
 		atomic {
-			unlink_if_held(sd);
 #ifdef BROKEN_REMOVE_UNDER_G
 			rescan_unlock();
 #endif
@@ -655,7 +612,7 @@ out:	skip
 proctype HotplugIst()
 {
 	mtype prev, vprev;
-	byte res, v, vres, sd;
+	byte res, v, vres;
 	bool got, drv;
 
 	atomic {
@@ -684,28 +641,37 @@ proctype HotplugIst()
 out:	skip
 }
 
-/* a device the rescan found on bus 2 under G, with no reference: still there */
-inline walked(d)	{ assert(!freed[d] && pos[d] != 0) }
+/* a device the rescan found on bus 2: not freed while it uses it */
+inline walked(d)	{ assert(!freed[d]) }
 
 /*
  * bus_rescan_store() of bus 2 -> pci_rescan_bus() under G: it finds PF
- * (pci_get_slot(), reference dropped), adds NEWD, and pci_bus_add_devices()
- * walks bus 2 again.
+ * and takes a reference (pci_scan_get_device(), pci_bus_get_next_dev()),
+ * adds NEWD, and pci_bus_add_devices() walks bus 2 again, PF included,
+ * whether or not a remover has taken it off the bus meanwhile.
  */
 proctype Rescan()
 {
 	bool ok, a, pf;
-	byte sd;
 
 	atomic {
 		if :: !bgone -> bkref++ :: else -> goto out fi;
 		use_bus(2);
 		refs[NEWD] = 1		/* pci_scan_device() */
 	};
-	atomic { rescan_lock(sd); pf = pos[PF] != 0 };
+	atomic {
+		rescan_lock();
+		pf = pos[PF] != 0 && st[PF] != NEW;
+#ifndef BROKEN_WALK_NO_REF
+		if :: pf -> get(PF) :: else fi
+#endif
+	};
 	scan_add(NEWD, ok, a);
 	atomic {
 		if :: pf -> walked(PF) :: else fi;
+#ifndef BROKEN_WALK_NO_REF
+		if :: pf -> put(PF) :: else fi;
+#endif
 		if :: ok -> walked(NEWD) :: else fi;
 		scan_put(NEWD, ok, a); pf = false;
 		rescan_unlock();
@@ -714,21 +680,11 @@ proctype Rescan()
 out:	skip
 }
 
-/* pci_unlink_work, scheduled by pci_dev_stopped(): takes G, which unlinks */
-proctype UnlinkWork()
-{
-	byte sd;
-
-end:	do
-	:: atomic { len(stopped) > 0 && glock == 0 -> rescan_lock(sd); rescan_unlock() }
-	od
-}
-
 /* unbind_store(PF): the PF driver's .remove() disables SR-IOV */
 proctype Unbind()
 {
 	mtype vprev;
-	byte v, vres, sd;
+	byte v, vres;
 	bool drv;
 
 	atomic {
@@ -764,7 +720,7 @@ out:	skip
 proctype NumVfs()
 {
 	mtype vprev;
-	byte v, vres, sd;
+	byte v, vres;
 	bool drv, ok, a;
 
 	atomic { if :: !kn_gone[PF] -> kref[PF]++ :: else -> goto out fi };
@@ -809,7 +765,7 @@ out:	skip
 }
 
 #ifdef LTL
-#define RM(d)	(st[d] == REMOVING || st[d] == STOPPED)
+#define RM(d)	(st[d] == REMOVING)
 #define removing \
 	(RM(BR) || RM(DP) || RM(PF) || RM(VF) || RM(VF2) || RM(NEWD))
 /* every claimed removal reaches REMOVED */
@@ -827,7 +783,6 @@ init {
 		st[VF] = ADDED; pos[VF] = 2; refs[VF] = 1;
 		st[VF2] = NEW; st[NEWD] = NEW;
 		npos = 2;
-		run UnlinkWork();
 		run SysfsRemove();
 #ifndef NO_REMOVE_PF
 		run SysfsRemovePf();
@@ -848,8 +803,8 @@ init {
 		run NumVfs();
 #endif
 	}
-	/* the actors are done, and the work item has unlinked what they stopped */
-	_nr_pr == 2 && len(stopped) == 0 && glock == 0;
+	/* the actors are done */
+	_nr_pr == 1 && glock == 0;
 	/* everything below BR went with it; nothing bound, nothing leaked */
 	assert(bst[1] == DEAD && bst[2] == DEAD && bfreed[1] && bfreed[2]);
 	d = 0;
