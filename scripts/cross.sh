@@ -6,6 +6,7 @@
 # make needs first (prepare) are built.
 #   powerpc  powerpc64le-linux-gnu-gcc, ppc64le_defconfig (pseries, powernv)
 #   sparc    sparc64-linux-gnu-gcc, sparc64_defconfig
+#   s390     s390x-linux-gnu-gcc, defconfig
 #   i386     the host gcc, i386_defconfig with the hotplug drivers that
 #            need PCI_BIOS, which only 32-bit x86 has (x86_32_only in scripts/w1.sh)
 # Output: out/build/cross-<arch>/, configured again on every run.
@@ -24,6 +25,7 @@ for arch in $(grep . <<< "$files" | cut -d/ -f2 | sort -u); do
 	case $arch in
 	powerpc) cross=powerpc64le-linux-gnu- defconfig=ppc64le_defconfig ;;
 	sparc)	cross=sparc64-linux-gnu- defconfig=sparc64_defconfig ;;
+	s390)	cross=s390x-linux-gnu- defconfig=defconfig ;;
 	i386)	cross= defconfig=i386_defconfig
 		enable=(HOTPLUG_PCI HOTPLUG_PCI_COMPAQ HOTPLUG_PCI_IBM) ;;
 	*)	echo "FAIL  static/build/$arch (no cross compiler for $arch in scripts/cross.sh)"; rc=1; continue ;;

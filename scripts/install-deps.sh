@@ -7,8 +7,8 @@ PKGS=(
 	# kernel build
 	linux-source-6.12 xz-utils flex bison bc libelf-dev libssl-dev dwarves libc6-dev
 	cpio kmod rsync git ccache sparse perl python3
-	# cross compilers for the series' powerpc and sparc callers (scripts/cross.sh)
-	gcc-powerpc64le-linux-gnu gcc-sparc64-linux-gnu
+	# cross compilers for the series' powerpc, sparc and s390 callers (scripts/cross.sh)
+	gcc-powerpc64le-linux-gnu gcc-sparc64-linux-gnu gcc-s390x-linux-gnu
 	# guest and emulation
 	qemu-system-x86 busybox-static
 	# formal model
