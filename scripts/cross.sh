@@ -8,7 +8,9 @@
 #   sparc    sparc64-linux-gnu-gcc, sparc64_defconfig
 #   s390     s390x-linux-gnu-gcc, defconfig
 #   i386     the host gcc, i386_defconfig with the hotplug drivers that
-#            need PCI_BIOS, which only 32-bit x86 has (x86_32_only in scripts/w1.sh)
+#            need PCI_BIOS, which only 32-bit x86 has, and the generic
+#            ECAM host with its per-bus mappings (x86_32_only in
+#            scripts/w1.sh)
 # Output: out/build/cross-<arch>/, configured again on every run.
 # Prints PASS/FAIL lines like scripts/check-patches.sh.
 set -uo pipefail
@@ -27,7 +29,7 @@ for arch in $(grep . <<< "$files" | cut -d/ -f2 | sort -u); do
 	sparc)	cross=sparc64-linux-gnu- defconfig=sparc64_defconfig ;;
 	s390)	cross=s390x-linux-gnu- defconfig=defconfig ;;
 	i386)	cross= defconfig=i386_defconfig
-		enable=(HOTPLUG_PCI HOTPLUG_PCI_COMPAQ HOTPLUG_PCI_IBM) ;;
+		enable=(HOTPLUG_PCI HOTPLUG_PCI_COMPAQ HOTPLUG_PCI_IBM OF PCI_HOST_GENERIC) ;;
 	*)	echo "FAIL  static/build/$arch (no cross compiler for $arch in scripts/cross.sh)"; rc=1; continue ;;
 	esac
 	out=$top/out/build/cross-$arch
