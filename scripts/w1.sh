@@ -30,10 +30,14 @@ warnings() {
 # guard F: the CONFIG_ symbol of the Makefile line that builds F's object,
 # through composite objects (pciehp-y += pciehp_pci.o: pciehp.o's line).
 guard() {
-	local o=${1##*/} line
+	local dir=${1%/*} o=${1##*/} line
 	o=${o%.c}.o
+	# an object in a subdirectory without a Makefile (iwlwifi's pcie/)
+	while [ ! -f "$src/$dir/Makefile" ] && [ "$dir" != "${dir%/*}" ]; do
+		o=${dir##*/}/$o dir=${dir%/*}
+	done
 	for _ in 1 2 3; do
-		line=$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$src/${1%/*}/Makefile" |
+		line=$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$src/$dir/Makefile" |
 			grep -E "[[:space:]=]$o([[:space:]]|\$)" | head -1)
 		case $line in
 		*'$(CONFIG_'*) line=${line#*\$(CONFIG_}; echo "CONFIG_${line%%)*}"; return ;;
