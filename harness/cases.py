@@ -183,15 +183,13 @@ REPROS = [
               fixed_by=[NUMVFS_NO_LOCK]),
           iters=3, timeout=300),
     # The outer remover (sysfs) held the lock while it waited in free_irq()
-    # for the inner IRQ thread, which waited for it: removal now leaves the
-    # unlinking to the lock's holder, and neither side takes it to remove.
+    # for the inner IRQ thread, which waited for it: neither side takes it
+    # to remove now.
     Repro('nested_remove_pending_event', 'repro-nested', 'switch',
           'upstream port removal vs pending child pciehp event (I7)',
           Bug(RACES_DOC + 'i7', ['repro-nested/nested_remove_pending_event'],
               [Expect('splat', 'hung-task'), Expect('splat', 'lockdep'), *RACE],
-              fixed_by=['PCI: Take removed devices off their bus under '
-                        'pci_rescan_remove_lock',
-                        'PCI/sysfs: Remove a device without pci_rescan_remove_lock',
+              fixed_by=['PCI/sysfs: Remove a device without pci_rescan_remove_lock',
                         'PCI: pciehp: Remove devices without pci_rescan_remove_lock'])),
     # Its add form: the remover holds the lock (pcibl_locked) and waits in
     # free_irq() for the IRQ thread of a port below, which adds a card and
