@@ -193,12 +193,13 @@ REPROS = [
                         'PCI: pciehp: Remove devices without pci_rescan_remove_lock'])),
     # Its add form: the remover holds the lock (pcibl_locked) and waits in
     # free_irq() for the IRQ thread of a port below, which adds a card and
-    # waits for the lock. Not fixed yet: pciehp still scans under it.
+    # waited for the lock; it scans under the scan lock of its bus now.
     Repro('nested_add_locked_remove', 'repro-nested-add', 'switch',
           'switch removal by a holder of pci_rescan_remove_lock vs a downstream port '
           'adding a card (I7, add form)',
           Bug(RACES_DOC + 'i7-add', ['repro-nested-add/nested_add_locked_remove'],
-              [Expect('splat', 'hung-task'), Expect('splat', 'lockdep'), *RACE]),
+              [Expect('splat', 'hung-task'), Expect('splat', 'lockdep'), *RACE],
+              fixed_by=['PCI: pciehp: Add hot-added devices without pci_rescan_remove_lock']),
           iters=None, timeout=200),
     # A PF driver that disables SR-IOV in .remove() frees VFs under a
     # rescan on 6.12 too; the series lets sriov_numvfs do it as well.
