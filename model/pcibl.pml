@@ -1,7 +1,8 @@
 /*
  * Promela model of PCI topology locking as the series implements it
- * (revision 3: removers take devices off their bus at once; walkers hold
- * references).  Names are the kernel's.
+ * (revision 4: removers take devices off their bus at once; walkers hold
+ * references; scans take the scan locks of their subtree instead of the
+ * global lock, and bind with no lock held).  Names are the kernel's.
  *
  * Topology: root bus 0 holds bridge BR (no driver); BR's bus 1 holds the
  * downstream port DP (pciehp bound, with its IRQ thread); DP's bus 2 (its
@@ -18,10 +19,13 @@
  *   HotplugIst     DP's pciehp_ist() -> pciehp_unconfigure_device() ->
  *                  pci_stop_and_remove_device(PF) (IST)
  *   Rescan         echo 1 > bus 2's rescan: bus_rescan_store() ->
- *                  pci_lock_rescan_remove(), pci_rescan_bus(): finds PF
- *                  (a reference, as pci_scan_slot() and the walks of
- *                  pci_bus_add_devices() take), pci_device_add() and
- *                  pci_bus_add_device() of NEWD (RESCAN)
+ *                  pci_rescan_bus(): under the scan lock of bus 2 (and
+ *                  those of buses 1 and 0 for reading) finds PF (a
+ *                  reference, as pci_scan_slot() and the walks of
+ *                  pci_bus_add_devices() take) and pci_device_add()s
+ *                  NEWD; with no lock, pci_bus_add_device() of NEWD
+ *                  (RESCAN).  NEWD's driver, like a PF driver enabling
+ *                  VFs, takes the scan locks for reading in .probe().
  *   Unbind         echo PF > driver/unbind: device_release_driver(PF),
  *                  .remove() -> pci_disable_sriov() (UNBIND)
  *   Bind           echo NEWD > driver/bind -> pci_device_probe() (BIND)
@@ -37,12 +41,14 @@
  * device_del()) and takes it off its bus at once (REMOVED; a bridge's
  * bus freed, the list's reference dropped).
  *
- * Locks: topo[] (bus->topo_lock), dl[] (device_lock()), glock (G,
- * pci_rescan_remove_lock), kref[] and bkref (kernfs active references of
- * a device's and of bus 2's attributes being written, drained by
- * device_del()), and free_irq()'s wait for the IRQ thread.  The rescan
- * holds G; remove_store() and the IRQ thread do not take it, and G keeps
- * nothing on its bus: the rescan holds a reference to what it walks.
+ * Locks: topo[] (bus->topo_lock), sw[]/sr[] (bus->scan_sem: writer and
+ * readers; bus 3 uses bus 2's), dl[] (device_lock()), glock (G,
+ * pci_rescan_remove_lock, taken by no actor but the broken variants),
+ * kref[] and bkref (kernfs active references of a device's and of bus
+ * 2's attributes being written, drained by device_del()), and
+ * free_irq()'s wait for the IRQ thread.  Removers take no scan lock; the
+ * rescan holds a reference to what it walks.  pci_bus_add_device() claims
+ * under the scan locks of the device's bus and those above, for reading.
  *
  * Abstracted away:
  * - config space, resources, bus numbers; pci_bus_sem and list walks (a
@@ -61,9 +67,12 @@
  *   device_lock();
  * - the scanners (pci_rescan_bus(), pci_iov_add_virtfn()) hold their
  *   pci_dev reference until pci_bus_add_device() returns;
- * - the rescan's walks of bus 2 are one look when it takes G (it finds
- *   PF, and takes a reference) and one use of what it found before it
- *   drops G.
+ * - the rescan's walks of bus 2 are one look under its scan lock (it
+ *   finds PF, and takes a reference) and one use of what it found after
+ *   it has added NEWD;
+ * - an rwsem's writer preference (a waiting writer blocks new readers):
+ *   no actor takes a scan lock it already holds, nor waits for anything
+ *   while it holds one but a topology lock.
  *
  * Properties: no invalid end state (deadlock); assertions: no use of a
  * freed device or bus, only legal transitions under the bus's lock, one
@@ -84,11 +93,14 @@
  *   BROKEN_PEER_RETURNS   a losing peer remover returns at once
  *   BROKEN_NO_VF_CHECK    linking a VF does not check its PF's state
  *   BROKEN_ADD_NO_REF     a scanner drops its reference before adding
- *   BROKEN_REMOVE_UNDER_G remove_store() holds G across the removal: it
+ *   BROKEN_REMOVE_UNDER_G remove_store() holds G across the removal and
+ *                         the rescan takes G, as in 6.12: the removal
  *                         drains bus 2's rescan attribute while the
  *                         writer waits for G
- *   BROKEN_WALK_NO_REF    the rescan walks bus 2 holding G but no
- *                         reference to the device it found
+ *   BROKEN_WALK_NO_REF    the rescan walks bus 2 under its scan lock but
+ *                         with no reference to the device it found
+ *   BROKEN_PROBE_UNDER_SCAN the rescan binds NEWD's driver before it
+ *                         releases the scan lock
  */
 
 #define BR	0
@@ -144,6 +156,8 @@ bool bfreed[NB];
 bool ist_busy;		/* DP's IRQ thread is running */
 bool irq_freed;
 byte glock;		/* pci_rescan_remove_lock (G): owner _pid + 1, 0: free */
+byte sw[3];		/* bus->scan_sem: writer _pid + 1, 0: none */
+byte sr[3];		/* bus->scan_sem: readers */
 
 #define LEGAL(f, t) \
 	((f) == NEW && (t) == SCANNED || \
@@ -214,10 +228,35 @@ inline claim_dev(d) {
 	owner[d] = _pid + 1
 }
 
+/* pci_bus_scan_lock(2): buses 0 and 1 for reading, root first, then 2 */
+inline scan_lock2() {
+	atomic { sw[0] == 0 -> sr[0]++ };
+	atomic { sw[1] == 0 -> sr[1]++ };
+	atomic { sw[2] == 0 && sr[2] == 0 -> sw[2] = _pid + 1 }
+}
+inline scan_unlock2() {
+	atomic { assert(sw[2] == _pid + 1); sw[2] = 0; sr[1]--; sr[0]-- }
+}
+/* pci_bus_scan_lock_shared(b) of a device's bus (3 uses 2's) */
+inline scan_shlock(b) {
+	atomic { sw[0] == 0 -> sr[0]++ };
+	if :: TB(b) >= 1 -> atomic { sw[1] == 0 -> sr[1]++ } :: else fi;
+	if :: TB(b) >= 2 -> atomic { sw[2] == 0 -> sr[2]++ } :: else fi
+}
+inline scan_shunlock(b) {
+	atomic {
+		if :: TB(b) >= 2 -> sr[2]-- :: else fi;
+		if :: TB(b) >= 1 -> sr[1]-- :: else fi;
+		sr[0]--
+	}
+}
+
 /* pci_device_probe(), under device_lock() from the driver core */
 inline probe(d) {
 	dlock(d);
 	use(d);
+	/* NEWD's driver rescans or enables VFs: the scan locks, for reading */
+	if :: d == NEWD -> scan_shlock(2); scan_shunlock(2) :: else fi;
 	if
 #ifdef BROKEN_NO_PROBE_CHECK
 	:: !bound[d] ->
@@ -258,8 +297,15 @@ inline device_add(d, ok) {
 	fi
 }
 
-/* pci_bus_add_device(): one adder, and only of a SCANNED device */
+/*
+ * pci_bus_add_device(): one adder, and only of a SCANNED device, claimed
+ * under the scan locks of its bus and those above (not while a scan of
+ * its subtree is in progress); it binds with no lock held.
+ */
 inline bus_add_device(d, a) {
+#ifndef BROKEN_PROBE_UNDER_SCAN
+	scan_shlock(BUS(d));
+#endif
 	atomic {
 		tlock(BUS(d));
 		use(d);
@@ -270,6 +316,9 @@ inline bus_add_device(d, a) {
 		fi;
 		tunlock(BUS(d))
 	};
+#ifndef BROKEN_PROBE_UNDER_SCAN
+	scan_shunlock(BUS(d));
+#endif
 	if
 	:: a ->
 		atomic {	/* nobody else changes an ADDING device */
@@ -645,9 +694,10 @@ out:	skip
 inline walked(d)	{ assert(!freed[d]) }
 
 /*
- * bus_rescan_store() of bus 2 -> pci_rescan_bus() under G: it finds PF
- * and takes a reference (pci_scan_get_device(), pci_bus_get_next_dev()),
- * adds NEWD, and pci_bus_add_devices() walks bus 2 again, PF included,
+ * bus_rescan_store() of bus 2 -> pci_rescan_bus(): under the scan lock
+ * of bus 2 it finds PF and takes a reference (pci_scan_get_device(),
+ * pci_bus_get_next_dev()) and links NEWD; then, with no lock,
+ * pci_bus_add_devices() adds NEWD and walks bus 2 again, PF included,
  * whether or not a remover has taken it off the bus meanwhile.
  */
 proctype Rescan()
@@ -659,14 +709,27 @@ proctype Rescan()
 		use_bus(2);
 		refs[NEWD] = 1		/* pci_scan_device() */
 	};
+#ifdef BROKEN_REMOVE_UNDER_G
+	atomic { rescan_lock() };
+#endif
+	scan_lock2();
 	atomic {
-		rescan_lock();
 		pf = pos[PF] != 0 && st[PF] != NEW;
 #ifndef BROKEN_WALK_NO_REF
 		if :: pf -> get(PF) :: else fi
 #endif
 	};
-	scan_add(NEWD, ok, a);
+	device_add(NEWD, ok);
+#ifdef BROKEN_ADD_NO_REF
+	if :: ok -> atomic { put(NEWD) } :: else fi;
+#endif
+#ifndef BROKEN_PROBE_UNDER_SCAN
+	scan_unlock2();
+#endif
+	if :: ok -> bus_add_device(NEWD, a) :: else fi;
+#ifdef BROKEN_PROBE_UNDER_SCAN
+	scan_unlock2();
+#endif
 	atomic {
 		if :: pf -> walked(PF) :: else fi;
 #ifndef BROKEN_WALK_NO_REF
@@ -674,7 +737,9 @@ proctype Rescan()
 #endif
 		if :: ok -> walked(NEWD) :: else fi;
 		scan_put(NEWD, ok, a); pf = false;
+#ifdef BROKEN_REMOVE_UNDER_G
 		rescan_unlock();
+#endif
 		bkref--
 	};
 out:	skip
@@ -805,6 +870,7 @@ init {
 	}
 	/* the actors are done */
 	_nr_pr == 1 && glock == 0;
+	assert(sw[0] == 0 && sw[1] == 0 && sw[2] == 0 && sr[0] == 0 && sr[1] == 0 && sr[2] == 0);
 	/* everything below BR went with it; nothing bound, nothing leaked */
 	assert(bst[1] == DEAD && bst[2] == DEAD && bfreed[1] && bfreed[2]);
 	d = 0;
