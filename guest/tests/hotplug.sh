@@ -93,6 +93,49 @@ case_nested_port_rescan() {
 	wait_ready 60 "$UP/0000:02:01.0/0000:04:00.0" "$UP/0000:02:00.0"
 }
 
+# range DEV N: start and end of resource N of a device (sysfs "resource")
+range() { sed -n "$(($2 + 1))p" "$1/resource" | cut -d' ' -f1,2; }
+
+# inside DEV BAR BRIDGE WINDOW: the BAR is assigned and inside the window
+inside() {
+	local b w
+	b=$(range "$1" "$2") && w=$(range "$3" "$4") || return 1
+	set -- $b $w
+	[ $(($1)) -ne 0 ] && [ $(($1)) -ge $(($3)) ] && [ $(($2)) -le $(($4)) ] ||
+		fail "BAR $1-$2 not inside the window $3-$4"
+}
+
+# apart A N B M: resource N of A and resource M of B do not overlap
+apart() {
+	local a b
+	a=$(range "$1" "$2") && b=$(range "$3" "$4") || return 1
+	set -- $a $b
+	[ $(($2)) -lt $(($3)) ] || [ $(($4)) -lt $(($1)) ] ||
+		fail "windows $1-$2 and $3-$4 overlap"
+}
+
+# topology switch: both NVMe taken away, then hot-added at once, so that
+# the IRQ threads of the two downstream ports scan, assign and bind in
+# parallel.  Each must come back bound below its own port, on that port's
+# secondary bus, with BAR 0 inside the port's memory window (resource
+# 14), and the two windows must not overlap.
+case_nested_add_two() {
+	local p0 p1
+	switch_up &&
+	p0=$UP/0000:02:00.0 && p1=$UP/0000:02:01.0 &&
+	wait_ready 60 "$p0/0000:03:00.0" "$p1/0000:04:00.0" &&
+	host del nv0 && host del nv1 &&
+	wait_for 60 "!$p0/0000:03:00.0" "!$p1/0000:04:00.0" &&
+	host waitdel nv0 30 && host waitdel nv1 30 &&
+	qadd id=nv0 driver=nvme serial=nv0 drive=nb0 bus=dp0 &&
+	qadd id=nv1 driver=nvme serial=nv1 drive=nb1 bus=dp1 &&
+	wait_ready 60 "$p0/0000:03:00.0" "$p1/0000:04:00.0" &&
+	present "$p0/pci_bus/0000:03" "$p1/pci_bus/0000:04" &&
+	inside "$p0/0000:03:00.0" 0 "$p0" 14 &&
+	inside "$p1/0000:04:00.0" 0 "$p1" 14 &&
+	apart "$p0" 14 "$p1" 14
+}
+
 # topology slots8: hot-add an NVMe into each of t_n root ports at once,
 # then power every slot off at once.
 case_many_add_remove() {
