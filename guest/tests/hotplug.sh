@@ -122,11 +122,16 @@ apart() {
 case_nested_add_two() {
 	local p0 p1
 	switch_up &&
-	p0=$UP/0000:02:00.0 && p1=$UP/0000:02:01.0 &&
-	wait_ready 60 "$p0/0000:03:00.0" "$p1/0000:04:00.0" &&
-	host del nv0 && host del nv1 &&
-	wait_for 60 "!$p0/0000:03:00.0" "!$p1/0000:04:00.0" &&
-	host waitdel nv0 30 && host waitdel nv1 30 &&
+	p0=$UP/0000:02:00.0 && p1=$UP/0000:02:01.0 || return 1
+	# whichever is still there (nested_remove_leaf deletes nv0)
+	if exists "$p0/0000:03:00.0"; then
+		host del nv0 && wait_for 60 "!$p0/0000:03:00.0" &&
+		host waitdel nv0 30 || return 1
+	fi
+	if exists "$p1/0000:04:00.0"; then
+		host del nv1 && wait_for 60 "!$p1/0000:04:00.0" &&
+		host waitdel nv1 30 || return 1
+	fi
 	qadd id=nv0 driver=nvme serial=nv0 drive=nb0 bus=dp0 &&
 	qadd id=nv1 driver=nvme serial=nv1 drive=nb1 bus=dp1 &&
 	wait_ready 60 "$p0/0000:03:00.0" "$p1/0000:04:00.0" &&
