@@ -114,7 +114,7 @@ GROUPS = [
           ['numvfs', 'numvfs_bad_input', 'pf_driver_probe_remove', 'pf_driver_rmmod',
            'rescan_removing_dev']),
     Group('acpiphp', 'acpiphp', 'hotplug',
-          ['add', 'remove', 'add_two', 'power_off', 'power_bad_input'],
+          ['add', 'remove', 'add_two', 'power_off', 'power_bad_input', 'add_during_reset'],
           params='t_bus=rp0 t_bus2=rp1'),
     Group('pciehp-add', 'pciehp', 'hotplug', ['add'], params='t_bus=rp0'),
     Group('pciehp-button', 'pciehp-cold', 'hotplug', ['remove'], params='t_bus=rp0 t_id=nv0',

@@ -53,6 +53,29 @@ case_power_off() {
 	host waitdel "$id" 30
 }
 
+# A hot-add into t_bus2 while its port's secondary bus is reset over and
+# over through reset_subordinate: an adder claims no device while a reset
+# runs, and a reset waits for a device being added, so the card comes up
+# bound (with its config space saved outside any reset), and comes up
+# again when found once more after the resets.
+case_add_during_reset() {
+	local rp w dev
+	rp=/sys/bus/pci/devices/$(bdf_of "$t_bus2")
+	dev="$rp/0000:*:$SLOTDEV.0"
+	gt writeloop "$rp/reset_subordinate" 1 20 > /dev/null &
+	w=$!
+	add hp6 nvme "$t_bus2"
+	local rc=$?
+	wait $w
+	[ $rc = 0 ] || return 1
+	# The resets may leave the NVMe controller failed: find it again.
+	if ! gt wait 30 "$dev/nvme/nvme*" > /dev/null; then
+		info "nvme not up after the resets; found again"
+		write "$(echo $dev)/remove" 1 && write "$rp/rescan" 1 || return 1
+	fi
+	wait_ready 60 "$dev" && remove hp6 "$t_bus2"
+}
+
 # Garbage must be refused and change nothing (on an occupied slot).
 case_power_bad_input() {
 	local slot t
