@@ -18,6 +18,14 @@
  *   gt writeloop PATH VALUE SECS pwrite(2) VALUE to PATH again and again
  *                                for SECS seconds; prints "<n> writes,
  *                                <m> failed" (a race's hammer)
+ *   gt writex PATH VALUE         like write, with \0, \n and \\ in VALUE
+ *                                written as NUL, newline and backslash
+ *   gt failnth N PATH VALUE      open PATH, make the Nth fault-injection
+ *                                point this thread passes fail
+ *                                (/proc/thread-self/fail-nth), write VALUE
+ *                                in one write(2); prints "<ok|ERRNO>
+ *                                injected" or "<ok|ERRNO> clean" (the
+ *                                write passed fewer than N points)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -59,18 +67,46 @@ static const char *errname(int err)
 }
 
 /* Returns 0 or an errno. */
-static int write_value(const char *path, const char *val)
+static int write_bytes(const char *path, const char *val, size_t len)
 {
 	int fd = open(path, O_WRONLY);
 	int err = 0;
 
 	if (fd < 0)
 		return errno;
-	if (write(fd, val, strlen(val)) < 0)
+	if (write(fd, val, len) < 0)
 		err = errno;
 	if (close(fd) < 0 && !err)
 		err = errno;
 	return err;
+}
+
+static int write_value(const char *path, const char *val)
+{
+	return write_bytes(path, val, strlen(val));
+}
+
+/* VALUE with its escapes decoded, in one write */
+static int cmd_writex(const char *path, const char *val)
+{
+	size_t i, n = 0, len = strlen(val);
+	char *buf = malloc(len + 1);
+	int err;
+
+	if (!buf)
+		return 2;
+	for (i = 0; i < len; i++) {
+		if (val[i] == '\\' && i + 1 < len) {
+			i++;
+			buf[n++] = val[i] == '0' ? '\0' : val[i] == 'n' ? '\n' : val[i];
+		} else {
+			buf[n++] = val[i];
+		}
+	}
+	err = write_bytes(path, buf, n);
+	free(buf);
+	puts(err ? errname(err) : "ok");
+	return !!err;
 }
 
 static int matches(const char *pat)
@@ -155,6 +191,33 @@ static int cmd_writeloop(const char *path, const char *value, double secs)
 	return 0;
 }
 
+static int cmd_failnth(const char *n, const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	int nth = open("/proc/thread-self/fail-nth", O_RDWR);
+	char left[32] = "";
+	int err = 0;
+
+	if (fd < 0 || nth < 0) {
+		printf("%s clean\n", errname(errno));
+		return 1;
+	}
+	/* Nothing between arming and the write but the write itself. */
+	if (write(nth, n, strlen(n)) < 0)
+		return 2;
+	if (write(fd, val, strlen(val)) < 0)
+		err = errno;
+	if (pread(nth, left, sizeof(left) - 1, 0) < 0)
+		return 2;
+	/* "0": the fault was injected; otherwise disarm before close(). */
+	if (write(nth, "0", 1) < 0)
+		return 2;
+	close(fd);
+	close(nth);
+	printf("%s %s\n", err ? errname(err) : "ok", atoi(left) ? "clean" : "injected");
+	return !!err;
+}
+
 static int cmd_together(int argc, char **argv)
 {
 	const char *hang = getenv("GT_HANG");
@@ -230,6 +293,10 @@ int main(int argc, char **argv)
 		return cmd_readloop(argv[2], atol(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "writeloop"))
 		return cmd_writeloop(argv[2], argv[3], atof(argv[4]));
-	fprintf(stderr, "usage: gt now | wait SECS [!]GLOB... | write PATH VALUE | together PATH=VALUE... | readloop PATH N | writeloop PATH VALUE SECS\n");
+	if (argc == 4 && !strcmp(argv[1], "writex"))
+		return cmd_writex(argv[2], argv[3]);
+	if (argc == 5 && !strcmp(argv[1], "failnth"))
+		return cmd_failnth(argv[2], argv[3], argv[4]);
+	fprintf(stderr, "usage: gt now | wait SECS [!]GLOB... | write PATH VALUE | writex PATH VALUE | together PATH=VALUE... | readloop PATH N | writeloop PATH VALUE SECS | failnth N PATH VALUE\n");
 	return 2;
 }

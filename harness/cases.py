@@ -130,6 +130,12 @@ GROUPS = [
           timeout=240),
     Group('many-slots', 'slots8', 'hotplug', ['many_add_remove'], params='t_n=8',
           timeout=300),
+    # --- the torture, short (harness/torture.py runs the storm long, and
+    # the fault walk over every point: t_fault_step=1) ---
+    Group('torture', 'torture', 'torture', ['bad_input', 'faults', 'storm'],
+          params='t_seed=1 t_ops=300 t_secs=900 t_fault_step=23', timeout=2400),
+    Group('torture-acpi', 'torture-acpi', 'torture', ['storm'],
+          params='t_torture=acpi pcie_ports=native t_seed=1 t_ops=300 t_secs=900', timeout=1500),
     # --- make demo ---
     Group('demo', 'demo', 'demo', DEMO_STEPS, timeout=400, suite='demo'),
     # --- make bench (harness/bench.py: --quick replaces the params) ---

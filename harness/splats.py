@@ -40,6 +40,24 @@ ALLOWLIST = [
 ]
 
 
+# A fault the test injected on purpose (failslab, fail_page_alloc with
+# verbose=1 print this line first) is followed by what the allocator and
+# kobject core always print for a failed allocation: the allocation
+# failure's stack dump, kobject_add_internal()'s -ENOMEM. Those are the
+# injection's, not reports; anything else after an injection is a report.
+INJECTED = 'FAULT_INJECTION: forcing a failure.'
+INJECTED_ECHO = [('trace', re.compile(r'page allocation failure: order:')),
+                 ('sysfs-dup', re.compile(r'kobject_add_internal failed .*error: -12'))]
+
+
+def injected(lines, i, kind):
+    """Whether the report of KIND at line I is an injected fault's echo."""
+    if not any(INJECTED in l for l in lines[max(0, i - 40):i + 1]):
+        return False
+    return any(kind == k and any(rx.search(l) for l in lines[max(0, i - 12):i + 1])
+               for k, rx in INJECTED_ECHO)
+
+
 class Splat:
     def __init__(self, kind, lineno, first, body):
         self.kind, self.lineno, self.first, self.body = kind, lineno, first, body
@@ -64,7 +82,7 @@ def scan(lines, context=200):
     found = []
     for i, line in enumerate(lines):
         kind = _classify(line)
-        if kind is None:
+        if kind is None or injected(lines, i, kind):
             continue
         if kind == 'trace' and found and i - found[-1].lineno < context:
             continue

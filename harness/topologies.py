@@ -134,6 +134,30 @@ TOPOLOGIES = {
         NATIVE + root_ports(4) + null_disks(2) + SRIOV_PF + nvme('nv1', 'rp1', 'nb1') +
         ['-device', 'e1000e,id=nic2,bus=rp2'],
         'pciehp*4'),
+    # The torture (guest/tests/torture.sh): every native path in one, and
+    # acpiphp beside pciehp in another. QEMU 7.2 cannot have both acpiphp and
+    # shpchp slots: ACPI bridge hotplug takes the SHPC bridge's slots
+    # (shpchp: "pci_hp_register failed with error -16"), and acpiphp slots
+    # beside native ones need ACPI hotplug on and pcie_ports=native.
+    'torture': (
+        'q35 native: NVMe SR-IOV PF on rp0, NVMe on rp1, switch on rp2 (NVMe on dp0, '
+        'edu on dp1), SHPC bridge with an e1000e',
+        NATIVE + root_ports(3) + null_disks(3) + SRIOV_PF + nvme('nv1', 'rp1', 'nb1') +
+        ['-device', 'x3130-upstream,id=up0,bus=rp2',
+         '-device', 'xio3130-downstream,id=dp0,bus=up0,chassis=2,slot=1',
+         '-device', 'xio3130-downstream,id=dp1,bus=up0,chassis=2,slot=2'] +
+        nvme('nv2', 'dp0', 'nb2') + ['-device', 'edu,id=e1,bus=dp1',
+         '-device', 'pci-bridge,id=br1,chassis_nr=3,shpc=on,bus=pcie.0,addr=0x5',
+         '-device', 'e1000e,id=nic4,bus=br1,addr=0x1'],
+        'pciehp*5,shpchp*31'),
+    'torture-acpi': (
+        'q35 ACPI hotplug and pcie_ports=native: NVMe SR-IOV PF on rp0 and NVMe on rp1 '
+        '(pciehp), e1000e on rp2 and edu on rp3 (acpiphp)',
+        root_port(0, ',x-native-hotplug=on') + root_port(1, ',x-native-hotplug=on') +
+        root_port(2, ',x-native-hotplug=off') + root_port(3, ',x-native-hotplug=off') +
+        null_disks(2) + SRIOV_PF + nvme('nv1', 'rp1', 'nb1') +
+        ['-device', 'e1000e,id=nic2,bus=rp2', '-device', 'edu,id=e1,bus=rp3'],
+        'pciehp*2,acpiphp*34'),
     'slots8': (
         'q35, 8 native pciehp root ports, one NVMe backend each',
         NATIVE + root_ports(8, ',io-reserve=0') + null_disks(8),

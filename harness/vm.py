@@ -190,7 +190,9 @@ class Guest:
         """add JSON        device_add with these arguments
            del ID          device_del (returns at once; QEMU may take seconds)
            waitdel ID SECS wait for DEVICE_DELETED of ID
-           qmp JSON        any QMP command {"execute":..., "arguments":...}"""
+           qmp JSON        any QMP command {"execute":..., "arguments":...}
+           pci             every device QEMU has: "BB:DD.F vvvv:dddd id;..."
+                           (pci_devices())"""
         qmp = self.vm.qmp
         if cmd == 'waitdel':
             dev, secs = arg.split()
@@ -207,8 +209,26 @@ class Guest:
             if cmd == 'del':
                 qmp.execute('device_del', id=arg)
                 return 'ok'
+            if cmd == 'pci':
+                return 'ok ' + ';'.join(pci_devices(qmp.execute('query-pci')))
             if cmd == 'qmp':
                 msg = json.loads(arg)
                 return 'ok %s' % json.dumps(qmp.execute(msg['execute'],
                                                         **msg.get('arguments', {})))
         return 'error unknown request %s' % cmd
+
+
+def pci_devices(buses):
+    """query-pci's answer, flat: "BB:DD.F vvvv:dddd qdev-id" per device, at
+    the bus numbers the guest programmed into the bridges."""
+    out = []
+
+    def walk(devices):
+        for d in devices:
+            out.append('%02x:%02x.%x %04x:%04x %s' % (
+                d['bus'], d['slot'], d['function'], d['id']['vendor'],
+                d['id']['device'], d.get('qdev_id') or '-'))
+            walk(d.get('pci_bridge', {}).get('devices', []))
+    for b in buses:
+        walk(b['devices'])
+    return out

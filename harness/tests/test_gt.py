@@ -50,6 +50,22 @@ class Gt(unittest.TestCase):
         self.assertEqual(self.gt('writeloop', os.path.join(self.tmp.name, 'no', 'x'), '1',
                                  '0.1')[0], 2)
 
+    def test_writex(self):
+        path = os.path.join(self.tmp.name, 'nul')
+        open(path, 'w').close()
+        self.assertEqual(self.gt('writex', path, r'1\0x\n\\'), (0, 'ok'))
+        with open(path, 'rb') as f:
+            self.assertEqual(f.read(), b'1\0x\n\\')
+
+    def test_failnth(self):
+        path = os.path.join(self.tmp.name, 'fi')
+        open(path, 'w').close()
+        rc, out = self.gt('failnth', '1', path, '1')
+        if not os.path.exists('/proc/thread-self/fail-nth'):
+            self.assertEqual((rc, out), (1, 'ENOENT clean'))   # no fault injection here
+        else:                       # a plain file's write passes no point
+            self.assertEqual((rc, out), (0, 'ok clean'))
+
 
 if __name__ == '__main__':
     unittest.main()

@@ -34,6 +34,20 @@ class Splats(unittest.TestCase):
         kinds = {s.kind for s in splats.scan(lines('base-nested.log'))}
         self.assertIn('hung-task', kinds)
 
+    def test_injected_fault_echo(self):
+        log = ['[ 1.0] FAULT_INJECTION: forcing a failure.',
+               '[ 1.0] name fail_page_alloc, interval 1, probability 100, space 0, times -1',
+               '[ 1.1] gt: page allocation failure: order:0, mode:0xcc0(GFP_KERNEL)',
+               '[ 1.1] CPU: 1 UID: 0 PID: 567 Comm: gt',
+               '[ 1.1] Call Trace:',
+               '[ 1.2] kobject_add_internal failed for 0000:02:00.0 (error: -12 parent: pci0000:00)']
+        self.assertEqual(splats.scan(log), [])
+        # What follows an injection is still a report if it is not its echo
+        warn = log + ['[ 1.3] WARNING: CPU: 1 PID: 567 at drivers/pci/probe.c:2795 x+0x1/0x2']
+        self.assertEqual([s.kind for s in splats.scan(warn)], ['warning'])
+        # and without an injection the echo is a report
+        self.assertEqual([s.kind for s in splats.scan(log[2:])], ['trace', 'sysfs-dup'])
+
     def test_clean_boots(self):
         for name in ('series-sysfs.log', 'series-parent-child.log'):
             self.assertEqual(splats.scan(lines(name)), [], name)
