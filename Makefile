@@ -1,7 +1,7 @@
 # The PCI bus lock series and the machinery that proves it.
 # 'make demo' and 'make test' are the two commands the README documents.
 
-.PHONY: all deps tree kernel base-kernel fixes-kernel bench cover kunit bisect test demo repro export check help
+.PHONY: all deps tree kernel base-kernel fixes-kernel bench cover kunit bisect test demo repro torture export check help
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -59,6 +59,11 @@ bench: tree
 ## repro        race reproducers on the unpatched kernel, the stable fixes alone and the series
 repro: kernel base-kernel fixes-kernel
 	harness/repro.py
+
+## torture      the long storm (TORTURE='--ops 4000 ...') on the series and the unpatched
+##              kernel, same seed, and the fault walk over every point (results/torture/)
+torture: kernel base-kernel
+	harness/torture.py --kernel series,base $(TORTURE)
 
 ## export       write work/linux's commits back into patches/
 export:

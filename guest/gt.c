@@ -24,8 +24,8 @@
  *                                point this thread passes fail
  *                                (/proc/thread-self/fail-nth), write VALUE
  *                                in one write(2); prints "<ok|ERRNO>
- *                                injected" or "<ok|ERRNO> clean" (the
- *                                write passed fewer than N points)
+ *                                injected", or "<ok|ERRNO> clean <P>": the
+ *                                write passed only P (< N) points
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -214,7 +214,10 @@ static int cmd_failnth(const char *n, const char *path, const char *val)
 		return 2;
 	close(fd);
 	close(nth);
-	printf("%s %s\n", err ? errname(err) : "ok", atoi(left) ? "clean" : "injected");
+	if (atoi(left))
+		printf("%s clean %ld\n", err ? errname(err) : "ok", atol(n) - atol(left));
+	else
+		printf("%s injected\n", err ? errname(err) : "ok");
 	return !!err;
 }
 

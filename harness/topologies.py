@@ -157,7 +157,7 @@ TOPOLOGIES = {
         root_port(2, ',x-native-hotplug=off') + root_port(3, ',x-native-hotplug=off') +
         null_disks(2) + SRIOV_PF + nvme('nv1', 'rp1', 'nb1') +
         ['-device', 'e1000e,id=nic2,bus=rp2', '-device', 'edu,id=e1,bus=rp3'],
-        'pciehp*2,acpiphp*34'),
+        'pciehp*2,acpiphp*2'),
     'slots8': (
         'q35, 8 native pciehp root ports, one NVMe backend each',
         NATIVE + root_ports(8, ',io-reserve=0') + null_disks(8),

@@ -3,7 +3,7 @@
 unpatched kernel, same seed, side by side.
 
 usage: harness/torture.py [--kernel series,base] [--topology native|acpi]
-                          [--seed N] [--ops N] [--secs N] [--from-logs]
+                          [--seed N] [--ops N] [--secs N] [--walk] [--from-logs]
 
 Each kernel boots once (out/runs/<kernel>/torture-<topology>-long/) and the
 storm runs for --ops operations of the guest's actors or --secs seconds,
@@ -11,8 +11,10 @@ whichever ends first, plus the host actor's unplugs and plugs meanwhile.
 Printed and written to results/torture/<topology>-seed<N>-ops<N>.json and
 .md: operations attempted and completed per kind, errors by errno, kernel
 reports by kind (splats.py), kmemleak's leaks, hung tasks, the final
-topology check, the seed and where a kernel stopped. The short run of make
-test is the groups 'torture' and 'torture-acpi' of harness/cases.py.
+topology check, the seed and where a kernel stopped. --walk first runs the
+fault-injection walk over every point (guest/tests/torture.sh, case
+faults, t_fault_step=1). The short run of make test is the groups
+'torture' and 'torture-acpi' of harness/cases.py.
 """
 import argparse
 import collections
@@ -29,14 +31,18 @@ from boot import boot_retrying, from_log  # noqa: E402
 from kernel import Kernel, TOP  # noqa: E402
 
 OP = re.compile(r'@@INFO storm op (\S+) (\S+)')
-TOPOLOGY = {'native': ('torture', ''), 'acpi': ('torture-acpi', 't_torture=acpi pcie_ports=native')}
+TOPOLOGY = {'native': ('torture', C.TORTURE),
+            'acpi': ('torture-acpi', C.TORTURE + ' t_torture=acpi pcie_ports=native')}
 
 
-def group(topology, seed, ops, secs):
+WALKED = re.compile(r'@@INFO faults faults (\S+): (\d+ faults injected.*)')
+
+
+def group(topology, seed, ops, secs, walk=False):
     name, params = TOPOLOGY[topology]
-    return C.Group('%s-long' % name, name, 'torture', ['storm'],
-                   params='%s t_seed=%d t_ops=%d t_secs=%d' % (params, seed, ops, secs),
-                   timeout=secs + 1200)
+    return C.Group('%s-long' % name, name, 'torture', (['faults'] if walk else []) + ['storm'],
+                   params='%s t_seed=%d t_ops=%d t_secs=%d t_fault_step=1'
+                   % (params, seed, ops, secs), timeout=secs + (14400 if walk else 1200))
 
 
 def summary(lines, cases):
@@ -74,6 +80,7 @@ def summary(lines, cases):
         'finished': any('@@DONE' in l for l in lines),
         'failures': fails[:10],
         'last_operation': last[-1].strip() if last else None,
+        'fault_walk': {m.group(1): m.group(2) for m in map(WALKED.search, lines) if m},
     }
 
 
@@ -110,6 +117,8 @@ def table(run, results):
             out.append('- %s' % f[:300])
         if not r['finished']:
             out.append('- stopped after: `%s`' % r['last_operation'])
+        for what, how in r.get('fault_walk', {}).items():
+            out.append('- fault walk, %s: %s' % (what, how))
     return '\n'.join(out) + '\n'
 
 
@@ -121,10 +130,11 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--ops', type=int, default=10000)
     ap.add_argument('--secs', type=int, default=7200)
+    ap.add_argument('--walk', action='store_true', help='the fault walk first')
     ap.add_argument('--from-logs', action='store_true')
     args = ap.parse_args()
-    g = group(args.topology, args.seed, args.ops, args.secs)
-    run = '%s-seed%d-ops%d' % (args.topology, args.seed, args.ops)
+    g = group(args.topology, args.seed, args.ops, args.secs, args.walk)
+    run = '%s-seed%d-ops%d%s' % (args.topology, args.seed, args.ops, '-walk' if args.walk else '')
     out = os.path.join(TOP, 'results', 'torture')
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, run + '.json')

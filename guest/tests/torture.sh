@@ -18,9 +18,10 @@ PF=$(dev_below "$RP0")
 
 case ${t_torture:-native} in
 native)	# pciehp root ports, a switch with two hotplug ports, an SHPC bridge
-	HP_IDS="nv1 nv2 e1 nic4"
+	# Not nv2 (dp0): QEMU 7.2 segfaults now and then while the guest sizes
+	# a BAR around a device_add below a switch port (docs/qemu.md)
+	HP_IDS="nv1 e1 nic4"
 	HP_nv1="driver=nvme serial=nv1 drive=nb1 bus=rp1"
-	HP_nv2="driver=nvme serial=nv2 drive=nb2 bus=dp0"
 	HP_e1="driver=edu bus=dp1"
 	HP_nic4="driver=e1000e bus=br1 addr=0x1" ;;
 acpi)	# pciehp root ports beside acpiphp ones (pcie_ports=native)
@@ -79,7 +80,8 @@ errno_of() {
 
 # wr KIND PATH VALUE: one write(2) of VALUE, recorded
 wr() {
-	if { printf '%s' "$3" > "$2"; } 2> /tmp/err.$1; then
+	# echo: busybox's printf reports a failed write only at its flush
+	if { echo -n "$3" > "$2"; } 2> /tmp/err.$1; then
 		rec "$1" ok
 	else
 		errno_of "/tmp/err.$1"
@@ -393,9 +395,8 @@ case_storm() {
 #           fail the 1st, 1+step-th, ... fault-injection point the
 #           operation passes until it passes fewer. Each attempt must fail
 #           cleanly or succeed, and leave what a clean retry puts right;
-#           kmemleak must find nothing at the end. Drivers stay unbound
-#           (drivers_autoprobe 0): the walk covers the PCI core, not the
-#           drivers' own error paths.
+#           kmemleak must find nothing at the end. No driver binds to the
+#           devices walked (see below).
 FI=/sys/kernel/debug
 fault_setup() {
 	local a
@@ -414,30 +415,42 @@ fault_setup() {
 # state, then PATH gets VALUE with fault N armed; CHECK (given gt's
 # result) must find the operation done or undone, and put it right.
 walk() {
-	local name=$1 path=$2 val=$3 n=1 r injected=0 errs= bad=0
+	local name=$1 path=$2 val=$3 n r injected=0 errs= bad=0 points step
+	# How many points the operation passes when nothing fails
+	"$4" || { fail "faults $name: prepare"; return 1; }
+	r=$(gt failnth 1000000 "$(eval echo "$path")" "$val")
+	"$5" "$r" || { fail "faults $name: without a fault ($r)"; return 1; }
+	points=${r##* }
+	step=${t_fault_step:-1}
+	info "faults $name: $points points, every ${step}th failed in turn"
+	n=1
 	while :; do
 		"$4" || { fail "faults $name: prepare before point $n"; return 1; }
-		info "faults $name point $n"
 		r=$(gt failnth $n "$(eval echo "$path")" "$val")
 		if ! "$5" "$r"; then
 			fail "faults $name: point $n ($r) left it inconsistent"
 			bad=$((bad + 1))
 			[ $bad -lt 5 ] || return 1
 		fi
-		case $r in *clean) break ;; esac
+		case $r in *clean*) break ;; esac
 		injected=$((injected + 1))
 		case $r in ok*) ;; *) errs="$errs ${r%% *}" ;; esac
-		n=$((n + ${t_fault_step:-1}))
+		n=$((n + step))
 	done
-	info "faults $name: $((n - 1)) points passed, $injected injected, errors:$(echo "$errs" |
-		tr ' ' '\n' | sort | uniq -c | tr '\n' ' ')"
+	info "faults $name: $injected faults injected up to point $((n - step)) of $points" \
+		"(ran clean at $n), writes failed:$(echo "$errs" | tr ' ' '\n' | sort | uniq -c |
+		awk '$2 { printf " %s x%d", $2, $1 }')"
 }
 
-RP1=/sys/bus/pci/devices/$(bdf_of rp1)
-dev1() { for D1 in "$RP1"/$BDF; do [ -e "$D1" ] || D1=; return 0; done; }
-one_below_rp1() {	# exactly nv1 (1b36:0010), registered, below rp1
-	set -- "$RP1"/$BDF
-	[ $# = 1 ] && [ -e "$1/config" ] && [ "$(cat "$1/device")" = 0x0010 ]
+# The scan and the removal walk the edu device below the switch's second
+# port: no driver binds to it (pcibl_delay is not loaded), so the walk
+# covers the PCI core and what it calls, not a driver's probe. (With an
+# NVMe, the probe's _PRT evaluation meets ACPICA's own failure paths:
+# "Could not update object reference count", then a use-after-free.)
+dev1() { for D1 in "$HPB"/$BDF; do [ -e "$D1" ] || D1=; return 0; done; }
+one_below() {	# exactly the edu device (1234:11e8), registered, below HPB
+	set -- "$HPB"/$BDF
+	[ $# = 1 ] && [ -e "$1/config" ] && [ "$(cat "$1/device")" = 0x11e8 ]
 }
 
 scan_prepare() {
@@ -447,7 +460,7 @@ scan_prepare() {
 	[ -z "$D1" ]
 }
 scan_check() {	# whatever the scan met, a clean one finds nv1
-	write "$RP1/rescan" 1 && one_below_rp1
+	write "$HPB/rescan" 1 && one_below
 }
 
 VFS_WANT=2
@@ -466,30 +479,29 @@ vf_check() {	# all VFs or none; then none again
 
 remove_prepare() {
 	dev1
-	[ -n "$D1" ] || write "$RP1/rescan" 1
+	[ -n "$D1" ] || write "$HPB/rescan" 1
 	dev1
 	[ -n "$D1" ]
 }
 remove_check() {	# gone (or, failed early, still there), and back
 	dev1
 	case $1 in ok*) [ -z "$D1" ] || return 1 ;; esac
-	write "$RP1/rescan" 1 && one_below_rp1
+	write "$HPB/rescan" 1 && one_below
 }
 
 case_faults() {
 	local k=/sys/kernel/debug/kmemleak
 	[ -e $FI/failslab ] || { fail "no fault injection in this kernel"; return 1; }
 	fault_setup
-	write /sys/bus/pci/drivers_autoprobe 0
+	HPB=$(switch_down | sed -n 2p)
+	rmmod pcibl_delay 2>/dev/null
 	write "$PF/sriov_drivers_autoprobe" 0
 	dev1
-	walk scan '$RP1/rescan' 1 scan_prepare scan_check
+	walk scan '$HPB/rescan' 1 scan_prepare scan_check
 	walk vf-enable '$PF/sriov_numvfs' $VFS_WANT vf_prepare vf_check
 	walk removal '$D1/remove' 1 remove_prepare remove_check
-	write /sys/bus/pci/drivers_autoprobe 1
 	dev1
-	write /sys/bus/pci/drivers_probe "${D1##*/}"
-	wait_ready 60 "$D1"
+	[ -n "$D1" ] || fail "faults: no edu device below $HPB at the end"
 	# Leaks of the walk: a scan now, reported against this case
 	echo scan > $k; sleep 6; echo scan > $k
 	while IFS= read -r l; do say "kmemleak: $l"; done < $k
