@@ -20,6 +20,10 @@
  *                                <m> failed" (a race's hammer)
  *   gt writex PATH VALUE         like write, with \0, \n and \\ in VALUE
  *                                written as NUL, newline and backslash
+ *   gt readto SECS PATH          read(2) PATH in a child; prints "ok", the
+ *                                errno name, or "hung" if the read has not
+ *                                returned after SECS seconds (the child is
+ *                                left behind)
  *   gt failnth N PATH VALUE      open PATH, make the Nth fault-injection
  *                                point this thread passes fail
  *                                (/proc/thread-self/fail-nth), write VALUE
@@ -221,6 +225,47 @@ static int cmd_failnth(const char *n, const char *path, const char *val)
 	return !!err;
 }
 
+static int cmd_readto(double secs, const char *path)
+{
+	int res[2], err = -1;
+	struct pollfd pfd;
+	pid_t pid;
+
+	if (pipe(res))
+		return 2;
+	pid = fork();
+	if (pid < 0)
+		return 2;
+	if (pid == 0) {
+		char buf[4096];
+		int fd;
+
+		/* A child left behind must not hold the caller's output open */
+		fd = open("/dev/null", O_WRONLY);
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(2);
+		close(fd);
+		fd = open(path, O_RDONLY);
+
+		err = fd < 0 || read(fd, buf, sizeof(buf)) < 0 ? errno : 0;
+		if (write(res[1], &err, sizeof(err)) != sizeof(err))
+			_exit(2);
+		_exit(0);
+	}
+	close(res[1]);
+	pfd.fd = res[0];
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, (int)(secs * 1000)) != 1) {
+		puts("hung");
+		return 1;
+	}
+	if (read(res[0], &err, sizeof(err)) != sizeof(err))
+		err = -1;
+	waitpid(pid, NULL, 0);
+	puts(err == 0 ? "ok" : err < 0 ? "lost" : errname(err));
+	return !!err;
+}
+
 static int cmd_together(int argc, char **argv)
 {
 	const char *hang = getenv("GT_HANG");
@@ -298,8 +343,10 @@ int main(int argc, char **argv)
 		return cmd_writeloop(argv[2], argv[3], atof(argv[4]));
 	if (argc == 4 && !strcmp(argv[1], "writex"))
 		return cmd_writex(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "readto"))
+		return cmd_readto(atof(argv[2]), argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "failnth"))
 		return cmd_failnth(argv[2], argv[3], argv[4]);
-	fprintf(stderr, "usage: gt now | wait SECS [!]GLOB... | write PATH VALUE | writex PATH VALUE | together PATH=VALUE... | readloop PATH N | writeloop PATH VALUE SECS | failnth N PATH VALUE\n");
+	fprintf(stderr, "usage: gt now | wait SECS [!]GLOB... | write PATH VALUE | writex PATH VALUE | together PATH=VALUE... | readloop PATH N | writeloop PATH VALUE SECS | readto SECS PATH | failnth N PATH VALUE\n");
 	return 2;
 }

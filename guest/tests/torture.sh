@@ -50,9 +50,11 @@ seed_file() {
 }
 
 OPS=0
+ACTOR=main
 rec() {		# rec KIND RESULT: one operation done
 	OPS=$((OPS + 1))
 	echo "@@INFO $CASE op $1 $2" > /dev/kmsg
+	echo $OPS > "/tmp/ops.$ACTOR"
 }
 
 # errno_of FILE: ERR = the errno name of the shell's message in FILE
@@ -195,12 +197,14 @@ act_reader() {
 
 writers_done() {
 	local a
+	[ -e /tmp/storm.stop ] && return 0	# storm_wait gave up
 	for a in $ACTORS; do
 		[ -e "/tmp/storm.$a.done" ] || return 1
 	done
 }
 
 reader_actor() {
+	ACTOR=reader
 	until writers_done; do
 		act_reader
 	done
@@ -209,6 +213,7 @@ reader_actor() {
 
 run_actor() {	# run_actor NAME QUOTA END
 	local r up
+	ACTOR=$1
 	exec 4< "/tmp/seed.$1"
 	while [ $OPS -lt "$2" ] && read -r r <&4; do
 		read -r up _ < /proc/uptime
@@ -248,6 +253,7 @@ replug() {	# replug ID: device_add again (the slot may still be busy a while)
 
 host_actor() {	# host_actor: until every guest actor is done
 	local r id br slot addr
+	ACTOR=host
 	exec 5< /tmp/seed.host
 	while ! writers_done && read -r r <&5; do
 		pick "$r" $HP_IDS
@@ -351,6 +357,37 @@ check_usable() {
 	done
 }
 
+# storm_wait END: until every actor is done, or no writer has done
+# anything for STALL seconds (a deadlock: the hung-task detector has
+# reported its tasks by then), or END plus STALL has passed
+STALL=180
+storm_wait() {
+	local a now last=-1 same=0 up
+	while :; do
+		for a in $ACTORS host reader; do
+			[ -e "/tmp/storm.$a.done" ] || break
+			[ $a = reader ] && return 0
+		done
+		# the writers' progress (the reader and the host go on regardless)
+		now=$(for a in $ACTORS; do cat "/tmp/ops.$a" 2>/dev/null; done |
+			awk '{ n += $1 } END { print n + 0 }')
+		if [ "$now" = "$last" ]; then
+			same=$((same + 10))
+			[ $same -lt $STALL ] || {
+				info "storm stalled: no operation for $STALL s"
+				touch /tmp/storm.stop
+				return 1
+			}
+		else
+			same=0
+		fi
+		last=$now
+		read -r up _ < /proc/uptime
+		[ "${up%.*}" -lt $(($1 + STALL)) ] || { touch /tmp/storm.stop; return 1; }
+		sleep 10
+	done
+}
+
 case_storm() {
 	local a i=0 end quota left ops=0
 	insmod /modules/pcibl_delay.ko probe_ms=0 remove_ms=0
@@ -368,8 +405,7 @@ case_storm() {
 	done
 	host_actor &
 	reader_actor &
-	gt wait $((${t_secs:-600} + 300)) /tmp/storm.host.done /tmp/storm.reader.done \
-		$(for a in $ACTORS; do echo "/tmp/storm.$a.done"; done) > /dev/null
+	storm_wait "$end"
 	for a in $ACTORS host reader; do
 		if [ -e "/tmp/storm.$a.done" ]; then
 			ops=$((ops + $(cat "/tmp/storm.$a.done")))
@@ -380,7 +416,7 @@ case_storm() {
 	info "storm ops done: $ops"
 	[ -z "$left" ] || {
 		echo w > /proc/sysrq-trigger	# where they block, for the log
-		fail "storm: still blocked after ${t_secs:-600}+300 s:$left"
+		fail "storm: stopped, actors blocked:$left"
 		return 1
 	}
 	settle
@@ -590,4 +626,121 @@ case_bad_input() {
 	together power "$slot/power" EINVAL x
 	sleep 2
 	same_topology "$t0"
+}
+
+# --- a driver that never returns ---------------------------------------
+#   stuck  modules/pcibl_stuck's .remove() blocks until released: bound to
+#          the edu device below the switch, then to a VF. While a removal
+#          (or a sriov_numvfs write) is stuck in it, readers of the device
+#          and of its PF must answer, hotplug elsewhere must complete, and
+#          a second writer waiting for the stuck one must die on SIGKILL.
+#          Every outcome is logged as "@@INFO stuck stuck <what> <result>"
+#          (harness/torture.py --stuck puts them side by side).
+SECS_READ=5
+
+stuck_rec() { info "stuck $1 $2"; }
+
+# reads WHAT PATH...: each read answers within SECS_READ seconds
+reads() {
+	local what=$1 p r
+	shift
+	for p in "$@"; do
+		[ -e "$p" ] || continue
+		r=$(gt readto $SECS_READ "$p")
+		stuck_rec "read-$what-${p##*/}" "$r"
+		[ "$r" = ok ] || fail "stuck: reading ${p##*/} of the $what: $r"
+	done
+}
+
+# killable WHAT PATH VALUE: a writer that waits for the stuck one dies on
+# SIGKILL within 10 s; its write changed nothing on its own
+killable() {
+	local pid i
+	gt write "$2" "$3" > /dev/null &
+	pid=$!
+	sleep 3
+	if ! [ -d /proc/$pid ]; then
+		stuck_rec "$1" "returned-without-waiting"
+		return 0
+	fi
+	kill -9 $pid
+	for i in $(seq 20); do
+		[ -d /proc/$pid ] || break
+		sleep 0.5
+	done
+	if [ -d /proc/$pid ]; then
+		stuck_rec "$1" unkillable
+		fail "stuck: $1 waits for the stuck driver and cannot be killed"
+	else
+		stuck_rec "$1" killed
+	fi
+}
+
+# elsewhere: a removal and rescan of the NVMe below rp1 completes
+elsewhere() {
+	local nv rp1 r
+	rp1=/sys/bus/pci/devices/$(bdf_of rp1)
+	nv=$(dev_below "$(bdf_of rp1)")
+	r=$(GT_HANG=60 gt together "$nv/remove=1" | cut -d' ' -f2)
+	[ "$r" = ok ] && r=$(GT_HANG=60 gt together "$rp1/rescan=1" | cut -d' ' -f2)
+	stuck_rec "hotplug-elsewhere-$1" "$r"
+	[ "$r" = ok ] || fail "stuck: hotplug elsewhere while $1: $r"
+}
+
+release() {
+	write /sys/module/pcibl_stuck/parameters/release 1
+}
+
+blocked() {	# blocked N: the Nth "remove blocked" of pcibl_stuck is logged
+	local i
+	for i in $(seq 50); do
+		[ "$(dmesg | grep -c 'pcibl_stuck: remove blocked')" -ge "$1" ] && return 0
+		sleep 0.2
+	done
+	fail "stuck: pcibl_stuck's .remove() was not called"
+}
+
+case_stuck() {
+	local hpb e r w vf
+	insmod /modules/pcibl_stuck.ko || { fail "insmod pcibl_stuck"; return 1; }
+	# 1. a removal stuck in .remove()
+	hpb=$(switch_down | sed -n 2p)
+	for e in "$hpb"/$BDF; do break; done
+	rmmod pcibl_delay 2>/dev/null
+	write "$e/driver_override" pcibl_stuck && write /sys/bus/pci/drivers_probe "${e##*/}"
+	[ "$(driver_of "${e##*/}")" = pcibl_stuck ] || { fail "pcibl_stuck did not bind"; return 1; }
+	gt write "$e/remove" 1 > /tmp/stuck.remove &
+	w=$!
+	blocked 1 || return 1
+	reads device "$e/vendor" "$e/config" "$e/current_link_speed" "$e/driver_override" \
+		"$e/enable" "$e/resource"
+	reads bridge "$hpb/vendor" "$hpb/current_link_speed" "$hpb/secondary_bus_number"
+	elsewhere "a removal is stuck"
+	killable peer-remover "$e/remove" 1
+	killable parent-rescan "$hpb/rescan" 1
+	release
+	wait $w
+	stuck_rec "stuck-remover" "$(cat /tmp/stuck.remove)"
+	wait_for 20 "!$e"
+	# 2. a sriov_numvfs write stuck in a VF's .remove()
+	write "$PF/sriov_drivers_autoprobe" 0 && write "$PF/sriov_numvfs" 2 &&
+		wait_for 30 "$PF/virtfn1" || return 1
+	rmmod pcibl_stuck && insmod /modules/pcibl_stuck.ko || { fail "reload pcibl_stuck"; return 1; }
+	vf=$(readlink -f "$PF/virtfn0")
+	write "$vf/driver_override" pcibl_stuck && write /sys/bus/pci/drivers_probe "${vf##*/}"
+	gt write "$PF/sriov_numvfs" 0 > /tmp/stuck.numvfs &
+	w=$!
+	blocked 2 || return 1
+	reads pf "$PF/sriov_numvfs" "$PF/sriov_totalvfs" "$PF/current_link_speed" \
+		"$PF/driver_override" "$PF/vendor"
+	elsewhere "sriov_numvfs is stuck"
+	killable numvfs-writer "$PF/sriov_numvfs" 2
+	release
+	wait $w
+	stuck_rec "stuck-numvfs" "$(cat /tmp/stuck.numvfs)"
+	[ -z "$(ls -d "$PF"/virtfn* 2>/dev/null)" ] || fail "stuck: VFs left after the release"
+	rmmod pcibl_stuck
+	# what the tasks left blocked now do: nothing may stay stuck
+	write /sys/bus/pci/rescan 1
+	sleep 5
 }

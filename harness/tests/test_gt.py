@@ -57,6 +57,17 @@ class Gt(unittest.TestCase):
         with open(path, 'rb') as f:
             self.assertEqual(f.read(), b'1\0x\n\\')
 
+    def test_readto(self):
+        path = os.path.join(self.tmp.name, 'r')
+        with open(path, 'w') as f:
+            f.write('1\n')
+        self.assertEqual(self.gt('readto', '5', path), (0, 'ok'))
+        self.assertEqual(self.gt('readto', '5', path + '.none'), (1, 'ENOENT'))
+        fifo = os.path.join(self.tmp.name, 'fifo')     # a read that blocks
+        os.mkfifo(fifo)
+        self.assertEqual(self.gt('readto', '0.2', fifo), (1, 'hung'))
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))   # let the child go
+
     def test_failnth(self):
         path = os.path.join(self.tmp.name, 'fi')
         open(path, 'w').close()
