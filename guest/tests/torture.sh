@@ -301,10 +301,14 @@ settle() {
 		grep -q " $id\$" /tmp/host.pci || replug "$id" || fail "settle: device_add $id: $REP"
 	done
 	lsmod | grep -q '^pcibl_delay' || insmod /modules/pcibl_delay.ko probe_ms=0 remove_ms=0
-	for i in 1 2 3; do
+	sleep 12	# an SHPC slot powers a new card on 5 s after its button
+	for i in 1 2; do
 		gt write /sys/bus/pci/rescan 1 > /dev/null
+		# a slot the storm powered off that holds a card
 		for s in /sys/bus/pci/slots/*; do
-			[ "$(cat "$s/power" 2>/dev/null)" = 0 ] && gt write "$s/power" 1 > /dev/null
+			[ "$(cat "$s/power" 2>/dev/null)" = 0 ] &&
+				[ "$(cat "$s/adapter" 2>/dev/null)" = 1 ] &&
+				gt write "$s/power" 1 > /dev/null
 		done
 		sleep 8
 	done
@@ -318,15 +322,20 @@ settle() {
 }
 
 # check_topology: the guest sees exactly what QEMU has plugged in, and
-# QEMU has every device the topology began with
+# QEMU has every device the topology began with; hotplug takes a while to
+# settle (an SHPC button), so it has a minute to get there
 check_topology() {
-	local want got id
-	host_pci > /tmp/host.pci || return 1
+	local want got id i
+	for i in 1 2 3 4 5 6 7; do
+		host_pci > /tmp/host.pci || return 1
+		want=$(cut -d' ' -f1,2 /tmp/host.pci | sort)
+		got=$(guest_pci | sort)
+		[ "$want" = "$got" ] && break
+		sleep 10
+	done
 	for id in pf0 $HP_IDS; do
 		grep -q " $id\$" /tmp/host.pci || fail "topology: QEMU lacks $id"
 	done
-	want=$(cut -d' ' -f1,2 /tmp/host.pci | sort)
-	got=$(guest_pci | sort)
 	[ "$want" = "$got" ] || {
 		fail "topology: QEMU has $(echo "$want" | tr '\n' ';') but the guest $(echo "$got" | tr '\n' ';')"
 		return 1
