@@ -139,9 +139,12 @@ GROUPS = [
     # the fault walk over every point: t_fault_step=1) ---
     Group('torture', 'torture', 'torture', ['bad_input', 'faults', 'storm'],
           params=TORTURE + ' t_seed=1 t_ops=300 t_secs=900 t_fault_step=3', timeout=2400),
+    # Not in make test yet (suite 'torture': harness/torture.py --topology
+    # acpi only): after the storm removed rp0 and a rescan found it again,
+    # the rescan did not find the PF below it (stop 25, open).
     Group('torture-acpi', 'torture-acpi', 'torture', ['storm'],
           params=TORTURE + ' t_torture=acpi pcie_ports=native t_seed=1 t_ops=300 t_secs=900',
-          timeout=1500),
+          timeout=1500, suite='torture'),
     # --- make demo ---
     Group('demo', 'demo', 'demo', DEMO_STEPS, timeout=400, suite='demo'),
     # --- make bench (harness/bench.py: --quick replaces the params) ---

@@ -4,6 +4,7 @@ unpatched kernel, same seed, side by side.
 
 usage: harness/torture.py [--kernel series,base] [--topology native|acpi]
                           [--seed N] [--ops N] [--secs N] [--walk] [--from-logs]
+       harness/torture.py --stuck [--kernel series,base] [--from-logs]
 
 Each kernel boots once (out/runs/<kernel>/torture-<topology>-long/) and the
 storm runs for --ops operations of the guest's actors or --secs seconds,
@@ -13,7 +14,9 @@ Printed and written to results/torture/<topology>-seed<N>-ops<N>.json and
 reports by kind (splats.py), kmemleak's leaks, hung tasks, the final
 topology check, the seed and where a kernel stopped. --walk first runs the
 fault-injection walk over every point (guest/tests/torture.sh, case
-faults, t_fault_step=1). The short run of make test is the groups
+faults, t_fault_step=1). --stuck runs case stuck instead (a driver whose
+.remove() never returns: what still answers, what can be killed) and
+writes results/torture/stuck.md. The short run of make test is the groups
 'torture' and 'torture-acpi' of harness/cases.py.
 """
 import argparse
@@ -122,6 +125,42 @@ def table(run, results):
     return '\n'.join(out) + '\n'
 
 
+STUCK = re.compile(r'@@INFO stuck stuck (\S+) (.*)$')
+
+
+def stuck(args):
+    g = C.Group('torture-stuck', 'torture', 'torture', ['stuck'], params=C.TORTURE,
+                timeout=900)
+    rows, names = collections.OrderedDict(), args.kernel.split(',')
+    for name in names:
+        kernel = Kernel(name)
+        if args.from_logs:
+            cs, _ = from_log(g, kernel)
+        else:
+            cs, _, _ = boot_retrying(g, kernel, kernel.initramfs(), print)
+        with open(kernel.log(g), errors='replace') as f:
+            lines = f.read().splitlines()
+        for m in filter(None, map(STUCK.search, lines)):
+            rows.setdefault(m.group(1), {})[name] = m.group(2).strip()
+        rows.setdefault('kernel reports', {})[name] = ', '.join(
+            sorted({s.kind for s in splats.scan(lines)})) or 'none'
+        rows.setdefault('case', {})[name] = '; '.join(
+            str(f)[:200] for c in cs if c.name == 'stuck' for f in c.reasons) or 'passed'
+    text = ['# A driver whose .remove() never returns', '',
+            'harness/torture.py --stuck (guest/tests/torture.sh, case stuck; '
+            'modules/pcibl_stuck).', '',
+            '| | %s |' % ' | '.join(names), '|---|%s' % ('---|' * len(names))]
+    text += ['| %s | %s |' % (what, ' | '.join(r.get(n, '-').replace('|', '/') for n in names))
+             for what, r in rows.items()]
+    text = '\n'.join(text) + '\n'
+    print(text)
+    out = os.path.join(TOP, 'results', 'torture')
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, 'stuck.md'), 'w') as f:
+        f.write(text)
+    return 0 if rows['case'].get(names[0]) == 'passed' else 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -131,8 +170,11 @@ def main():
     ap.add_argument('--ops', type=int, default=10000)
     ap.add_argument('--secs', type=int, default=7200)
     ap.add_argument('--walk', action='store_true', help='the fault walk first')
+    ap.add_argument('--stuck', action='store_true', help='case stuck instead of the storm')
     ap.add_argument('--from-logs', action='store_true')
     args = ap.parse_args()
+    if args.stuck:
+        return stuck(args)
     g = group(args.topology, args.seed, args.ops, args.secs, args.walk)
     run = '%s-seed%d-ops%d%s' % (args.topology, args.seed, args.ops, '-walk' if args.walk else '')
     out = os.path.join(TOP, 'results', 'torture')
