@@ -724,7 +724,7 @@ case_stuck() {
 	reads device "$e/vendor" "$e/config" "$e/current_link_speed" "$e/driver_override" \
 		"$e/enable" "$e/resource"
 	reads bridge "$hpb/vendor" "$hpb/current_link_speed" "$hpb/secondary_bus_number"
-	elsewhere "a removal is stuck"
+	elsewhere removal-stuck
 	killable peer-remover "$e/remove" 1
 	killable parent-rescan "$hpb/rescan" 1
 	release
@@ -742,7 +742,7 @@ case_stuck() {
 	blocked 2 || return 1
 	reads pf "$PF/sriov_numvfs" "$PF/sriov_totalvfs" "$PF/current_link_speed" \
 		"$PF/driver_override" "$PF/vendor"
-	elsewhere "sriov_numvfs is stuck"
+	elsewhere numvfs-stuck
 	killable numvfs-writer "$PF/sriov_numvfs" 2
 	release
 	wait $w
