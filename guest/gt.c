@@ -286,8 +286,11 @@ static int cmd_together(int argc, char **argv)
 		if (pids[i] < 0)
 			return 2;
 		if (pids[i] == 0) {
-			int err;
+			int err, null = open("/dev/null", O_WRONLY);
 
+			/* A writer left behind must not hold gt's output open */
+			if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+				_exit(2);
 			*eq = '\0';
 			close(go[1]);
 			/* Released when the parent closes the write end. */
