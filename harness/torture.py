@@ -128,18 +128,24 @@ def table(run, results):
 STUCK = re.compile(r'@@INFO stuck stuck (\S+) (.*)$')
 
 
+def run(g, name, from_logs):
+    """Boot G on kernel NAME (or read its last log back): the cases, the
+    seconds, the console lines and the kernel.Kernel."""
+    kernel = Kernel(name)
+    if from_logs:
+        cs, secs = from_log(g, kernel)
+    else:
+        cs, secs, _ = boot_retrying(g, kernel, kernel.initramfs(), print)
+    with open(kernel.log(g), errors='replace') as f:
+        return cs, secs, f.read().splitlines(), kernel
+
+
 def stuck(args):
     g = C.Group('torture-stuck', 'torture', 'torture', ['stuck'], params=C.TORTURE,
                 timeout=900)
     rows, names = collections.OrderedDict(), args.kernel.split(',')
     for name in names:
-        kernel = Kernel(name)
-        if args.from_logs:
-            cs, _ = from_log(g, kernel)
-        else:
-            cs, _, _ = boot_retrying(g, kernel, kernel.initramfs(), print)
-        with open(kernel.log(g), errors='replace') as f:
-            lines = f.read().splitlines()
+        cs, _, lines, _ = run(g, name, args.from_logs)
         for m in filter(None, map(STUCK.search, lines)):
             rows.setdefault(m.group(1), {})[name] = m.group(2).strip()
         rows.setdefault('kernel reports', {})[name] = ', '.join(
@@ -186,13 +192,8 @@ def main():
         with open(path) as f:
             results = json.load(f)
     for name in args.kernel.split(','):
-        kernel = Kernel(name)
-        if args.from_logs:
-            cs, secs = from_log(g, kernel)
-        else:
-            cs, secs, _ = boot_retrying(g, kernel, kernel.initramfs(), print)
-        with open(kernel.log(g), errors='replace') as f:
-            results[name] = summary(f.read().splitlines(), cs)
+        cs, secs, lines, kernel = run(g, name, args.from_logs)
+        results[name] = summary(lines, cs)
         results[name]['seconds'] = secs
         results[name]['seed'] = args.seed
         results[name]['log'] = os.path.relpath(kernel.log(g), TOP)
