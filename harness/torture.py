@@ -128,7 +128,7 @@ def table(run, results):
 STUCK = re.compile(r'@@INFO stuck stuck (\S+) (.*)$')
 
 
-def run(g, name, from_logs):
+def boot_or_read(g, name, from_logs):
     """Boot G on kernel NAME (or read its last log back): the cases, the
     seconds, the console lines and the kernel.Kernel."""
     kernel = Kernel(name)
@@ -145,7 +145,7 @@ def stuck(args):
                 timeout=900)
     rows, names = collections.OrderedDict(), args.kernel.split(',')
     for name in names:
-        cs, _, lines, _ = run(g, name, args.from_logs)
+        cs, _, lines, _ = boot_or_read(g, name, args.from_logs)
         for m in filter(None, map(STUCK.search, lines)):
             rows.setdefault(m.group(1), {})[name] = m.group(2).strip()
         rows.setdefault('kernel reports', {})[name] = ', '.join(
@@ -192,7 +192,7 @@ def main():
         with open(path) as f:
             results = json.load(f)
     for name in args.kernel.split(','):
-        cs, secs, lines, kernel = run(g, name, args.from_logs)
+        cs, secs, lines, kernel = boot_or_read(g, name, args.from_logs)
         results[name] = summary(lines, cs)
         results[name]['seconds'] = secs
         results[name]['seed'] = args.seed
