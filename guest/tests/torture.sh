@@ -1,12 +1,16 @@
-# The torture (harness/torture.py; a short run is the 'torture' groups of
-# make test): actors hammering one topology at once, from a seed.
+# The torture (harness/torture.py; a short run is the 'torture' group of
+# make test). Cases, each described where it begins below:
 #
-#   storm   t_seed, t_ops (operations of the guest's actors, in all),
-#           t_secs (time bound): every actor draws its choices from its own
-#           stream of the seed and logs "@@INFO storm op <kind> <result>"
-#           per operation (ok, an errno name, or what went wrong); then the
-#           topology settles and must be what QEMU has plugged in (asked of
-#           the host), every NVMe namespace readable, every NIC up.
+#   storm      t_seed, t_ops (operations of the five writers, in all),
+#              t_secs (time bound): every actor draws its choices from its
+#              own stream of the seed and logs "@@INFO storm op <kind>
+#              <result>" per operation (ok, an errno name, or what went
+#              wrong); then the topology settles and must be what QEMU has
+#              plugged in (asked of the host), every NVMe namespace
+#              readable, every NIC up.
+#   faults     the fault-injection walk (t_fault_step)
+#   bad_input  every attribute's errno for bad writes
+#   stuck      a driver whose .remove() never returns
 #
 # The topology (t_torture=native|acpi, harness/topologies.py) says which
 # devices the host actor unplugs and plugs again: HP_<id>="bus device_add
