@@ -84,7 +84,9 @@ def summarize(splat):
     """A splat as a Failure; lockdep reports name their lock classes."""
     first = re.sub(r'^\[[ \d.]+\]\s*', '', splat.first.strip())
     locks = sorted(set(LOCK_CLASS.findall(splat.text()))) if splat.kind == 'lockdep' else ()
-    return Failure('splat', first, sub=splat.kind, locks=locks)
+    where = splat.where() if splat.kind != 'lockdep' else ''
+    return Failure('splat', first + (' [at %s]' % where if where else ''), sub=splat.kind,
+                   locks=locks)
 
 
 def kunit(lines, byname, suites):

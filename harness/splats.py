@@ -58,12 +58,43 @@ def injected(lines, i, kind):
                for k, rx in INJECTED_ECHO)
 
 
+# A frame of a call trace ("  func+0x1a/0x2b [module]"; "? func" frames are
+# guesses), and the functions that only print or route the report.
+RIP = re.compile(r'RIP: [0-9a-f]{4}:([\w.]+)\+0x')
+FRAME = re.compile(r'^\[[ \d.]+\]  ([\w.]+)\+0x[0-9a-f]+/0x[0-9a-f]+')
+REPORTING = {'dump_stack_lvl', 'dump_stack', 'print_report', 'kasan_report', '__warn',
+             'report_bug', 'handle_bug', 'exc_invalid_op', 'asm_exc_invalid_op',
+             'print_circular_bug', 'check_noncircular', 'check_prev_add',
+             'validate_chain', '__lock_acquire', 'lock_acquire', 'warn_alloc',
+             '__kasan_check_read', '__kasan_check_write', 'kasan_check_range',
+             '__asan_load8', '__asan_store8', '__asan_load4', '__asan_store4'}
+
+
 class Splat:
     def __init__(self, kind, lineno, first, body):
         self.kind, self.lineno, self.first, self.body = kind, lineno, first, body
 
     def text(self):
         return '\n'.join(self.body)
+
+    def where(self, n=5):
+        """Where the report happened, for a one-line summary: the function
+        of its RIP line, then the first N reliable frames of its task's call
+        trace (not '?' ones, not the reporting machinery, not an IRQ's)."""
+        rip, frames, irq = None, [], False
+        for line in self.body[1:]:
+            m = RIP.search(line)
+            if m and rip is None:
+                rip = m.group(1)
+            if '<IRQ>' in line or '</IRQ>' in line:
+                irq = '<IRQ>' in line
+                continue
+            m = FRAME.search(line)
+            if m and not irq and m.group(1) not in REPORTING and len(frames) < n:
+                frames.append(m.group(1))
+        if rip and (not frames or frames[0] != rip):
+            frames.insert(0, rip)
+        return ' < '.join(frames)
 
     def __str__(self):
         return '%s at console line %d: %s' % (self.kind, self.lineno, self.first.strip())

@@ -48,6 +48,18 @@ class Splats(unittest.TestCase):
         # and without an injection the echo is a report
         self.assertEqual([s.kind for s in splats.scan(log[2:])], ['trace', 'sysfs-dup'])
 
+    def test_where(self):
+        log = ['[ 9.0] watchdog: BUG: soft lockup - CPU#0 stuck for 26s! [gt:401]',
+               '[ 9.0] RIP: 0010:pci_reset_set_get+0x10/0x90',
+               '[ 9.0] Call Trace:', '[ 9.0]  <IRQ>',
+               '[ 9.0]  watchdog_timer_fn+0x1/0x2', '[ 9.0]  </IRQ>', '[ 9.0]  <TASK>',
+               '[ 9.0]  ? pci_bus_reset+0x1/0x2', '[ 9.0]  pci_reset_set_get+0x10/0x90',
+               '[ 9.0]  __pci_reset_bus+0x1/0x2', '[ 9.0]  reset_subordinate_store+0x1/0x2']
+        f = results.summarize(splats.scan(log)[0])
+        self.assertIn('[at pci_reset_set_get < __pci_reset_bus < reset_subordinate_store]',
+                      f.detail)
+        self.assertEqual(splats.scan(log)[0].where(1), 'pci_reset_set_get')
+
     def test_clean_boots(self):
         for name in ('series-sysfs.log', 'series-parent-child.log'):
             self.assertEqual(splats.scan(lines(name)), [], name)
