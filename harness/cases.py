@@ -137,7 +137,7 @@ GROUPS = [
           timeout=300),
     # --- the torture, short (harness/torture.py runs the storm long, and
     # the fault walk over every point: t_fault_step=1) ---
-    Group('torture', 'torture', 'torture', ['bad_input', 'faults', 'storm'],
+    Group('torture', 'torture', 'torture', ['bad_input', 'faults', 'stuck', 'storm'],
           params=TORTURE + ' t_seed=1 t_ops=300 t_secs=900 t_fault_step=3', timeout=2400),
     # Not in make test yet (suite 'torture': harness/torture.py --topology
     # acpi only): after the storm removed rp0 and a rescan found it again,

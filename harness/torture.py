@@ -16,8 +16,8 @@ topology check, the seed and where a kernel stopped. --walk first runs the
 fault-injection walk over every point (guest/tests/torture.sh, case
 faults, t_fault_step=1). --stuck runs case stuck instead (a driver whose
 .remove() never returns: what still answers, what can be killed) and
-writes results/torture/stuck.md. The short run of make test is the groups
-'torture' and 'torture-acpi' of harness/cases.py.
+writes results/torture/stuck.md and .json. The short run of make test is
+the group 'torture' of harness/cases.py ('torture-acpi' is not in it yet).
 """
 import argparse
 import collections
@@ -141,30 +141,49 @@ def boot_or_read(g, name, from_logs):
 
 
 def stuck(args):
+    """Case stuck on each kernel of --kernel; the columns of kernels run
+    before (results/torture/stuck.json) are kept, as the storm's are."""
     g = C.Group('torture-stuck', 'torture', 'torture', ['stuck'], params=C.TORTURE,
                 timeout=900)
-    rows, names = collections.OrderedDict(), args.kernel.split(',')
+    out = os.path.join(TOP, 'results', 'torture')
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, 'stuck.json')
+    cols = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            cols = json.load(f)
+    names = args.kernel.split(',')
     for name in names:
         cs, _, lines, _ = boot_or_read(g, name, args.from_logs)
+        col = cols[name] = {}
         for m in filter(None, map(STUCK.search, lines)):
-            rows.setdefault(m.group(1), {})[name] = m.group(2).strip()
-        rows.setdefault('kernel reports', {})[name] = ', '.join(
-            sorted({s.kind for s in splats.scan(lines)})) or 'none'
-        rows.setdefault('case', {})[name] = '; '.join(
+            col[m.group(1)] = m.group(2).strip()
+        col['kernel reports'] = ', '.join(sorted({s.kind for s in splats.scan(lines)})) or 'none'
+        col['case'] = '; '.join(
             str(f)[:200] for c in cs if c.name == 'stuck' for f in c.reasons) or 'passed'
+    with open(path, 'w') as f:
+        json.dump(cols, f, indent=1, sort_keys=True)
+    text = stuck_table(cols)
+    print(text)
+    with open(os.path.join(out, 'stuck.md'), 'w') as f:
+        f.write(text)
+    return 0 if cols[names[0]]['case'] == 'passed' else 1
+
+
+def stuck_table(cols):
+    """The markdown table of stuck.json: one column per kernel, series first."""
+    names = sorted(cols, key=lambda n: (n != 'series', n))
+    rows = []
+    for n in names:
+        rows += [w for w in cols[n] if w not in rows and w not in ('kernel reports', 'case')]
+    rows += ['kernel reports', 'case']
     text = ['# A driver whose .remove() never returns', '',
             'harness/torture.py --stuck (guest/tests/torture.sh, case stuck; '
             'modules/pcibl_stuck).', '',
             '| | %s |' % ' | '.join(names), '|---|%s' % ('---|' * len(names))]
-    text += ['| %s | %s |' % (what, ' | '.join(r.get(n, '-').replace('|', '/') for n in names))
-             for what, r in rows.items()]
-    text = '\n'.join(text) + '\n'
-    print(text)
-    out = os.path.join(TOP, 'results', 'torture')
-    os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, 'stuck.md'), 'w') as f:
-        f.write(text)
-    return 0 if rows['case'].get(names[0]) == 'passed' else 1
+    text += ['| %s | %s |' % (w, ' | '.join(cols[n].get(w, '-').replace('|', '/') for n in names))
+             for w in rows]
+    return '\n'.join(text) + '\n'
 
 
 def main():

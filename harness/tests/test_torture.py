@@ -41,6 +41,19 @@ class Summary(unittest.TestCase):
         self.assertIn('still blocked', torture.table('t', {'base': dict(r, seconds=61)}))
 
 
+class StuckTable(unittest.TestCase):
+    def test_series_first_and_gaps(self):
+        t = torture.stuck_table({
+            'base': {'read-pf-sriov_numvfs': 'hung', 'kernel reports': 'hung-task',
+                     'case': 'stuck: a|b'},
+            'series': {'read-pf-sriov_numvfs': 'ok', 'numvfs-writer': 'killed',
+                       'kernel reports': 'none', 'case': 'passed'}}).splitlines()
+        self.assertIn('| | series | base |', t)
+        self.assertIn('| read-pf-sriov_numvfs | ok | hung |', t)
+        self.assertIn('| numvfs-writer | killed | - |', t)
+        self.assertEqual(t[-1], '| case | passed | stuck: a/b |')
+
+
 class PciDevices(unittest.TestCase):
     def test_flat(self):
         ep = {'bus': 1, 'slot': 0, 'function': 0, 'id': {'vendor': 0x1b36, 'device': 0x10},
