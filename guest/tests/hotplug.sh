@@ -56,28 +56,31 @@ case_power_off() {
 # A hot-add into t_bus2 while its port's secondary bus is reset over and
 # over through reset_subordinate: an adder claims no device while a reset
 # runs, and a reset waits for a device being added, so the card comes up
-# bound (with its config space saved outside any reset).  An e1000e: the
-# NVMe driver's reset_prepare() freezes its queues in the writer and
-# thaws them in its reset work, which lockdep reports on 6.12 as a lock
-# held on return to user space, whoever adds what.
+# bound (with its config space saved outside any reset).  The card is an
+# edu device driven by modules/pcibl_delay, whose .probe() sleeps 300 ms
+# (a wide adding window), not a NIC: NVMe's reset_prepare() freezes its
+# queues in the writer and thaws them in its reset work (lockdep on 6.12:
+# a lock held on return to user space), and e1000e's probe fails when
+# QEMU's emulated PHY has not come back from a reset (stop 22); the CI
+# run of stop 25 met a soft lockup in the e1000e version of this case,
+# where is unknown (its console log stayed on the CI machine).
 case_add_during_reset() {
 	local rp w dev rc
 	rp=/sys/bus/pci/devices/$(bdf_of "$t_bus2")
 	dev="$rp/0000:*:$SLOTDEV.0"
+	insmod /modules/pcibl_delay.ko probe_ms=300 remove_ms=0 || return 1
 	gt writeloop "$rp/reset_subordinate" 1 20 > /dev/null &
 	w=$!
-	qadd id=hp6 driver=e1000e bus="$t_bus2" ${t_addr:+addr=$t_addr} &&
+	qadd id=hp6 driver=edu bus="$t_bus2" ${t_addr:+addr=$t_addr} &&
 		wait_for 60 "$dev"
 	rc=$?
 	wait $w
-	[ $rc = 0 ] || return 1
-	# e1000e's probe fails (E1000_ERR_PHY) when the emulated PHY has not
-	# come back from a reset: find the NIC once more before judging.
-	if ! gt wait 30 "$dev/net/*" > /dev/null; then
-		info "e1000e not probed after the resets; found again"
-		write "$(echo $dev)/remove" 1 && write "$rp/rescan" 1 || return 1
-	fi
-	wait_ready 60 "$dev" && remove hp6 "$t_bus2"
+	[ $rc = 0 ] && wait_for 30 "$dev/driver" &&
+		[ "$(basename "$(readlink $dev/driver)")" = pcibl_delay ] ||
+		{ fail "edu not bound to pcibl_delay after the resets"; rc=1; }
+	[ $rc = 0 ] && remove hp6 "$t_bus2" || rc=1
+	rmmod pcibl_delay
+	return $rc
 }
 
 # Garbage must be refused and change nothing (on an occupied slot).
