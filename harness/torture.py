@@ -30,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import cases as C            # noqa: E402
 import splats                # noqa: E402
-from boot import boot_retrying, from_log  # noqa: E402
+from boot import boot_retrying, emulator_fault, from_log  # noqa: E402
 from kernel import Kernel, TOP  # noqa: E402
 
 OP = re.compile(r'@@INFO storm op (\S+) (\S+)')
@@ -84,6 +84,8 @@ def summary(lines, cases):
         'failures': fails[:10],
         'last_operation': last[-1].strip() if last else None,
         'fault_walk': {m.group(1): m.group(2) for m in map(WALKED.search, lines) if m},
+        # TCG lost a timer (boot.TIMER_LOST): what follows is not the kernel's
+        'emulator_fault': emulator_fault(lines, 'done or timeout'),
     }
 
 
@@ -97,6 +99,7 @@ def table(run, results):
             ('topology matches QEMU', lambda r: 'yes' if r['topology_ok'] else 'no'),
             ('devices usable', lambda r: 'yes' if r['usable_ok'] else 'no'),
             ('ran to the end', lambda r: 'yes' if r['finished'] else 'no'),
+            ('emulator fault', lambda r: r.get('emulator_fault') or 'none'),
             ('seconds', lambda r: '%.0f' % r['seconds'])]
     out = ['# Torture: %s' % run, '',
            '| | %s |' % ' | '.join(kernels), '|---|%s' % ('---|' * len(kernels))]

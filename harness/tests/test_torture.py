@@ -41,6 +41,19 @@ class Summary(unittest.TestCase):
         self.assertIn('still blocked', torture.table('t', {'base': dict(r, seconds=61)}))
 
 
+class EmulatorFault(unittest.TestCase):
+    def test_lost_timer(self):
+        log = STORM[:6] + [
+            "[ 9.0] rcu: rcu_sched kthread timer wakeup didn't happen for 65001 jiffies!",
+            '[ 9.0] rcu: \tPossible timer handling issue on cpu=1 timer-softirq=138118',
+            '[ 40.0] INFO: task init:535 blocked for more than 30 seconds.']
+        r = torture.summary(log, results.parse(log, ['storm'], 'timeout'))
+        self.assertIn("timer stopped", r['emulator_fault'])
+        self.assertIsNone(torture.summary(STORM, results.parse(STORM, ['storm'], 'done'))
+                          ['emulator_fault'])
+        self.assertIn('timer stopped', torture.table('t', {'series': dict(r, seconds=9)}))
+
+
 class StuckTable(unittest.TestCase):
     def test_series_first_and_gaps(self):
         t = torture.stuck_table({
