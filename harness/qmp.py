@@ -26,7 +26,14 @@ class QMP:
                 time.sleep(0.05)
         self.buf = b''
         self.events = []
-        greeting = self._read(30.0)
+        # QEMU may send an event (RESUME as the guest starts) to a client
+        # that connected early, before its greeting: keep it, read on.
+        deadline = time.monotonic() + 30.0
+        while True:
+            greeting = self._read(deadline - time.monotonic())
+            if 'event' not in greeting:
+                break
+            self.events.append(greeting)
         if 'QMP' not in greeting:
             raise QMPError('no QMP greeting, got %.200r' % (greeting,))
         self.execute('qmp_capabilities')
