@@ -235,6 +235,14 @@ REPROS = [
                *RACE],
               fixed_by=['PCI: Reset the devices a bus or slot reset has locked']),
           iters=4, timeout=400),
+    # shpchp removed a slot's functions, dropped the lock and powered the
+    # slot off: a rescan in between re-added the card QEMU then deleted.
+    Repro('shpc_power_vs_rescan', 'repro-shpc-power', 'shpchp',
+          'slot power-off (SHPC) while /sys/bus/pci/rescan is written in a loop',
+          Bug(RACES_DOC + 'shpc-power', ['repro-shpc-power/shpc_power_vs_rescan'],
+              [*RACE],
+              fixed_by=['PCI: shpchp: Power a slot off only once a rescan cannot refill it']),
+          iters=3, timeout=300),
 ]
 GROUPS += [r.group for r in REPROS]
 

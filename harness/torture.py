@@ -41,11 +41,21 @@ TOPOLOGY = {'native': ('torture', C.TORTURE),
 WALKED = re.compile(r'@@INFO faults faults (\S+): (\d+ faults injected.*)')
 
 
+# A long run's vCPUs tick periodically (nohz=off highres=off: the local
+# APIC timer is set up once, in periodic mode). With one-shot ticks TCG
+# lost a vCPU's timer in 2 of 4 long runs on the final kernels (stops
+# 26-27, docs/qemu.md): the vCPU sat in HLT with no timer armed, RCU
+# reported "timer wakeup didn't happen", and the hung tasks that followed
+# ended the run. Which tick the guest uses is not what the storm tests.
+LONG_TICK = 'nohz=off highres=off'
+
+
 def group(topology, seed, ops, secs, walk=False):
     name, params = TOPOLOGY[topology]
     return C.Group('%s-long' % name, name, 'torture', (['faults'] if walk else []) + ['storm'],
-                   params='%s t_seed=%d t_ops=%d t_secs=%d t_fault_step=1'
-                   % (params, seed, ops, secs), timeout=secs + (14400 if walk else 1200))
+                   params='%s %s t_seed=%d t_ops=%d t_secs=%d t_fault_step=1'
+                   % (params, LONG_TICK, seed, ops, secs),
+                   timeout=secs + (14400 if walk else 1200))
 
 
 def summary(lines, cases):

@@ -8,9 +8,12 @@ ITER=${t_iter:-10}
 # topology is "setup" and never counts as the race reproducing; "race" is
 # what the race itself did.
 DEFAULT_PHASE=setup
-UP=/sys/bus/pci/devices/$(bdf_of rp0)/0000:01:00.0
-DP0=$UP/0000:02:00.0
-DP1=$UP/0000:02:01.0
+
+switch_paths() {	# UP, DP0, DP1: the switch below root port 0 (topology switch)
+	UP=/sys/bus/pci/devices/$(bdf_of rp0)/0000:01:00.0 || return 1
+	DP0=$UP/0000:02:00.0
+	DP1=$UP/0000:02:01.0
+}
 
 reported() {	# a kernel report since the case began? (fails the case)
 	dmesg | sed -n "/@@BEGIN $CASE /,\$p" |
@@ -29,6 +32,7 @@ restore_switch() {	# rescan until the switch and both NVMe are back
 #    device's remove_store holds no reference while it waits (UAF).
 case_parent_child_remove() {
 	local i
+	switch_paths || return 1
 	wait_ready 60 "$DP0/0000:03:00.0" "$DP1/0000:04:00.0" || return 1
 	for i in $(seq "$ITER"); do
 		info "iteration $i"
@@ -46,6 +50,7 @@ case_parent_child_remove() {
 #    (unbound) while nv0 is still being stopped; binding nv1 then must fail.
 case_bind_during_remove() {
 	local d r
+	switch_paths || return 1
 	wait_ready 60 "$DP0/0000:03:00.0" "$DP1/0000:04:00.0" || return 1
 	insmod /modules/pcibl_pf.ko numvfs=0 remove_delay=2000 || { fail insmod; return 1; }
 	for d in "$DP0/0000:03:00.0" "$DP1/0000:04:00.0"; do
@@ -76,7 +81,9 @@ case_bind_during_remove() {
 }
 
 # --- SR-IOV (topology sriov-acpi: NVMe PF pf0 below root port 0, acpiphp) ---
-PF=/sys/bus/pci/devices/$(bdf_of rp0)/0000:01:00.0
+pf_path() {	# PF: the PF below root port 0
+	PF=/sys/bus/pci/devices/$(bdf_of rp0)/0000:01:00.0
+}
 PFID=pf0
 readd_pf() {	# readd_pf N: hot-add a new PF (QEMU id pf<N>) as t_pf describes
 	PFID=pf$1
@@ -99,6 +106,7 @@ pf_removed_then_readd() {	# pf_removed_then_readd ITERATION
 #    pci_rescan_remove_lock in the writer, the reverse in the remover.
 case_numvfs_vs_remove() {
 	local i w
+	pf_path || return 1
 	wait_ready 60 "$PF" || return 1
 	for i in $(seq "$ITER"); do
 		info "iteration $i"
@@ -118,6 +126,7 @@ case_numvfs_vs_remove() {
 #    lock) and by hot-removal (pci_rescan_remove_lock held) at once.
 case_pf_unbind_vs_hotremove() {
 	local i slot
+	pf_path || return 1
 	wait_ready 60 "$PF" || return 1
 	insmod /modules/pcibl_pf.ko numvfs=2 || { fail insmod; return 1; }
 	for i in $(seq "$ITER"); do
@@ -141,6 +150,7 @@ case_pf_unbind_vs_hotremove() {
 #    holds while it waits for the lock.
 case_numvfs_vs_sysfs_remove() {
 	local i v rp
+	pf_path || return 1
 	rp=$(bdf_of rp0) || return 1
 	rp=/sys/bus/pci/devices/$rp
 	wait_ready 60 "$PF" || return 1
@@ -175,6 +185,7 @@ case_numvfs_vs_sysfs_remove() {
 #    for that thread in free_irq(); the thread waits for the lock.
 case_nested_remove_pending_event() {
 	local i slot cur=nv0
+	switch_paths || return 1
 	wait_ready 60 "$DP0/0000:03:00.0" "$DP1/0000:04:00.0" || return 1
 	for i in $(seq "$ITER"); do
 		info "iteration $i"
@@ -202,6 +213,7 @@ case_nested_remove_pending_event() {
 #    pcibl_locked holds the lock for 10 s before it removes, so that the
 #    thread, 5 s after QEMU's Attention Button press, is waiting by then.
 case_nested_add_locked_remove() {
+	switch_paths || return 1
 	wait_ready 60 "$DP0/0000:03:00.0" "$DP1/0000:04:00.0" || return 1
 	insmod /modules/pcibl_locked.ko hold_ms=10000 || { fail insmod; return 1; }
 	host del nv0 && wait_for 60 "!$DP0/0000:03:00.0" &&
@@ -225,6 +237,7 @@ case_nested_add_locked_remove() {
 #    assignment, add) holding that lock alone.
 case_rescan_vs_numvfs() {
 	local i w t0 b
+	pf_path || return 1
 	PF=/sys/bus/pci/devices/$(bdf_of rp0)/0000:01:00.0
 	b=${PF##*/}
 	wait_ready 60 "$PF" || return 1
@@ -298,5 +311,43 @@ case_reset_vs_readd() {
 		fi
 		wait_ready 30 "$nic" || return 1
 		PHASE=setup
+	done
+}
+
+# --- an SHPC slot (topology shpchp) ---
+# 10. A slot power-off through sysfs while /sys/bus/pci/rescan is written
+#     in a loop: shpchp removes the slot's functions, then powers the slot
+#     off, and QEMU then deletes the card. A rescan in between finds the
+#     card again and adds it just before its power goes, and the pci_dev
+#     outlives the card. modules/pcibl_widen holds shpchp for 300 ms at
+#     the return of shpchp_unconfigure_device() (the window's start), so
+#     that the rescans meet the window every time.
+case_shpc_power_vs_rescan() {
+	local i br slot dev w
+	br=$(bdf_of br1)
+	dev="/sys/bus/pci/devices/$br/0000:*:01.0"
+	for i in $(seq "$ITER"); do
+		info "iteration $i"
+		qadd id=sw$i driver=edu bus=br1 addr=1 && wait_for 60 "$dev" || return 1
+		slot=$(slot_of "$br" 01) || { fail "no slot 01 below $br"; return 1; }
+		insmod /modules/pcibl_widen.ko func=shpchp_unconfigure_device ms=300 times=1 ||
+			{ fail "insmod pcibl_widen"; return 1; }
+		gt writeloop /sys/bus/pci/rescan 1 3 > /dev/null &
+		w=$!
+		write "$slot/power" 0
+		wait $w
+		rmmod pcibl_widen
+		[ "$(dmesg | grep -c 'pcibl_widen: shpchp_unconfigure_device returned')" -ge "$i" ] ||
+			{ fail "the window was not widened"; return 1; }
+		host waitdel sw$i 30 || return 1
+		PHASE=race
+		reported && return 1
+		if exists "$dev"; then
+			fail "$(ls -d $dev) still there after the slot's power-off" \
+				"(QEMU deleted the card)"
+			return 1
+		fi
+		PHASE=setup
+		info "found again in the window: $(dmesg | grep -c 'found again by a rescan') times so far"
 	done
 }

@@ -54,6 +54,14 @@ class EmulatorFault(unittest.TestCase):
         self.assertIn('timer stopped', torture.table('t', {'series': dict(r, seconds=9)}))
 
 
+class LongGroup(unittest.TestCase):
+    def test_periodic_tick_and_seed(self):
+        g = torture.group('native', 7, 100, 60)
+        self.assertIn('nohz=off highres=off', g.params)
+        self.assertIn('t_seed=7 t_ops=100 t_secs=60', g.params)
+        self.assertEqual(g.cases, ['storm'])
+
+
 class StuckTable(unittest.TestCase):
     def test_series_first_and_gaps(self):
         t = torture.stuck_table({
