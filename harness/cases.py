@@ -243,6 +243,15 @@ REPROS = [
               [*RACE],
               fixed_by=['PCI: shpchp: Power a slot off only once a rescan cannot refill it']),
           iters=3, timeout=300),
+    # Its add side: a rescan found the card during the power-up, and
+    # shpchp took the error path that powers the slot off.
+    Repro('shpc_add_vs_rescan', 'repro-shpc-add', 'shpchp',
+          'hot-add into an SHPC slot while /sys/bus/pci/rescan is written in a loop',
+          Bug(RACES_DOC + 'shpc-add', ['repro-shpc-add/shpc_add_vs_rescan'],
+              [*RACE],
+              fixed_by=['PCI: shpchp: Keep a card that a rescan added while the slot '
+                        'powered up']),
+          iters=3, timeout=300),
 ]
 GROUPS += [r.group for r in REPROS]
 

@@ -351,3 +351,37 @@ case_shpc_power_vs_rescan() {
 		info "found again in the window: $(dmesg | grep -c 'found again by a rescan') times so far"
 	done
 }
+
+# 11. Its add side: shpchp powers a slot on, waits a second and scans it.
+#     A rescan before that finds the card first, and shpchp ("Device
+#     already exists ... cannot hot-add") took its error path, which
+#     powers the slot off under the card's new pci_dev; QEMU then deletes
+#     the card. The loop writes /sys/bus/pci/rescan throughout a hot-add
+#     (QEMU's button press, shpchp's 5 s wait, the power-up); QEMU and
+#     the guest must both have the card afterwards.
+case_shpc_add_vs_rescan() {
+	local i br slot dev w
+	br=$(bdf_of br1)
+	dev="/sys/bus/pci/devices/$br/0000:*:01.0"
+	for i in $(seq "$ITER"); do
+		info "iteration $i"
+		gt writeloop /sys/bus/pci/rescan 1 10 > /dev/null &
+		w=$!
+		qadd id=sa$i driver=edu bus=br1 addr=1 || { kill $w; wait $w; return 1; }
+		wait $w
+		slot=$(slot_of "$br" 01) || { fail "no slot 01 below $br"; return 1; }
+		PHASE=race
+		reported && return 1
+		ask pci || { PHASE=setup; fail "host pci: $REP"; return 1; }
+		case "$REP;" in
+		*" sa$i;"*) ;;
+		*)	fail "QEMU lost sa$i at its hot-add (slot power $(cat "$slot/power")):" \
+				"$(dmesg | grep -m1 'cannot hot-add')"
+			return 1 ;;
+		esac
+		wait_for 10 "$dev" || return 1
+		PHASE=setup
+		host del sa$i && wait_for 60 "!$dev" && host waitdel sa$i 30 || return 1
+	done
+	info "taken as added: $(dmesg | grep -c 'already scanned by a rescan') times"
+}
