@@ -238,7 +238,6 @@ case_nested_add_locked_remove() {
 case_rescan_vs_numvfs() {
 	local i w t0 b
 	pf_path || return 1
-	PF=/sys/bus/pci/devices/$(bdf_of rp0)/0000:01:00.0
 	b=${PF##*/}
 	wait_ready 60 "$PF" || return 1
 	write "$PF/sriov_drivers_autoprobe" 0 || return 1
@@ -315,6 +314,11 @@ case_reset_vs_readd() {
 }
 
 # --- an SHPC slot (topology shpchp) ---
+shpc_paths() {	# BR1, DEV1: the SHPC bridge and function 0 of its slot 1
+	BR1=$(bdf_of br1) || return 1
+	DEV1="/sys/bus/pci/devices/$BR1/0000:*:01.0"
+}
+
 # 10. A slot power-off through sysfs while /sys/bus/pci/rescan is written
 #     in a loop: shpchp removes the slot's functions, then powers the slot
 #     off, and QEMU then deletes the card. A rescan in between finds the
@@ -323,13 +327,12 @@ case_reset_vs_readd() {
 #     the return of shpchp_unconfigure_device() (the window's start), so
 #     that the rescans meet the window every time.
 case_shpc_power_vs_rescan() {
-	local i br slot dev w
-	br=$(bdf_of br1)
-	dev="/sys/bus/pci/devices/$br/0000:*:01.0"
+	local i slot w
+	shpc_paths || return 1
 	for i in $(seq "$ITER"); do
 		info "iteration $i"
-		qadd id=sw$i driver=edu bus=br1 addr=1 && wait_for 60 "$dev" || return 1
-		slot=$(slot_of "$br" 01) || { fail "no slot 01 below $br"; return 1; }
+		qadd id=sw$i driver=edu bus=br1 addr=1 && wait_for 60 "$DEV1" || return 1
+		slot=$(slot_of "$BR1" 01) || { fail "no slot 01 below $BR1"; return 1; }
 		insmod /modules/pcibl_widen.ko func=shpchp_unconfigure_device ms=300 times=1 ||
 			{ fail "insmod pcibl_widen"; return 1; }
 		gt writeloop /sys/bus/pci/rescan 1 3 > /dev/null &
@@ -342,8 +345,8 @@ case_shpc_power_vs_rescan() {
 		host waitdel sw$i 30 || return 1
 		PHASE=race
 		reported && return 1
-		if exists "$dev"; then
-			fail "$(ls -d $dev) still there after the slot's power-off" \
+		if exists "$DEV1"; then
+			fail "$(ls -d $DEV1) still there after the slot's power-off" \
 				"(QEMU deleted the card)"
 			return 1
 		fi
@@ -360,16 +363,15 @@ case_shpc_power_vs_rescan() {
 #     (QEMU's button press, shpchp's 5 s wait, the power-up); QEMU and
 #     the guest must both have the card afterwards.
 case_shpc_add_vs_rescan() {
-	local i br slot dev w
-	br=$(bdf_of br1)
-	dev="/sys/bus/pci/devices/$br/0000:*:01.0"
+	local i slot w
+	shpc_paths || return 1
 	for i in $(seq "$ITER"); do
 		info "iteration $i"
 		gt writeloop /sys/bus/pci/rescan 1 10 > /dev/null &
 		w=$!
 		qadd id=sa$i driver=edu bus=br1 addr=1 || { kill $w; wait $w; return 1; }
 		wait $w
-		slot=$(slot_of "$br" 01) || { fail "no slot 01 below $br"; return 1; }
+		slot=$(slot_of "$BR1" 01) || { fail "no slot 01 below $BR1"; return 1; }
 		PHASE=race
 		reported && return 1
 		ask pci || { PHASE=setup; fail "host pci: $REP"; return 1; }
@@ -379,9 +381,9 @@ case_shpc_add_vs_rescan() {
 				"$(dmesg | grep -m1 'cannot hot-add')"
 			return 1 ;;
 		esac
-		wait_for 10 "$dev" || return 1
+		wait_for 10 "$DEV1" || return 1
 		PHASE=setup
-		host del sa$i && wait_for 60 "!$dev" && host waitdel sa$i 30 || return 1
+		host del sa$i && wait_for 60 "!$DEV1" && host waitdel sa$i 30 || return 1
 	done
 	info "taken as added: $(dmesg | grep -c 'already scanned by a rescan') times"
 }
