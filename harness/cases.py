@@ -80,6 +80,12 @@ class Repro:
 
 
 RACES_DOC = 'docs/races.md#'
+# The lockdep cycle every pciehp hot-add or slot disable reports on 6.12,
+# and what it does to the rest of that boot.
+PCIEHP_LOCKDEP = (Expect('splat', 'lockdep', r'circular',
+                         locks=['&ctrl->reset_lock', 'pci_rescan_remove_lock']),
+                  Expect('lockdep-off'), Expect('lockdep-was-off'))
+
 # How a reproduced race shows besides a kernel report: the guest saw it
 # (phase "race"), lockdep went off, the guest panicked on an oops, or a
 # hang was caught by the time limit.
@@ -241,7 +247,15 @@ REPROS = [
           'slot power-off (SHPC) while /sys/bus/pci/rescan is written in a loop',
           Bug(RACES_DOC + 'shpc-power', ['repro-shpc-power/shpc_power_vs_rescan'],
               [*RACE],
-              fixed_by=['PCI: shpchp: Power a slot off only once a rescan cannot refill it']),
+              fixed_by=['PCI: shpchp: Keep rescans off a slot until it is powered off']),
+          iters=3, timeout=300),
+    # pciehp's twin; 6.12 also reports its reset_lock cycle at the hot-add.
+    Repro('pciehp_power_vs_rescan', 'repro-pciehp-power', 'pciehp',
+          'slot power-off (pciehp) while /sys/bus/pci/rescan is written in a loop',
+          Bug(RACES_DOC + 'pciehp-power', ['repro-pciehp-power/pciehp_power_vs_rescan'],
+              [*RACE, *PCIEHP_LOCKDEP],
+              fixed_by=['PCI: pciehp: Do not take pci_rescan_remove_lock under reset_lock',
+                        'PCI: pciehp: Keep rescans off a slot until it is powered off']),
           iters=3, timeout=300),
     # Its add side: a rescan found the card during the power-up, and
     # shpchp took the error path that powers the slot off.
@@ -254,12 +268,6 @@ REPROS = [
           iters=3, timeout=300),
 ]
 GROUPS += [r.group for r in REPROS]
-
-# The lockdep cycle every pciehp hot-add or slot disable reports on 6.12,
-# and what it does to the rest of that boot.
-PCIEHP_LOCKDEP = (Expect('splat', 'lockdep', r'circular',
-                         locks=['&ctrl->reset_lock', 'pci_rescan_remove_lock']),
-                  Expect('lockdep-off'), Expect('lockdep-was-off'))
 
 BUGS = [r.bug for r in REPROS] + [
     Bug('added by the KUnit patch', ['sysfs/kunit-pci_topology'],

@@ -7,8 +7,9 @@
  * A race reproducer loads it to hold one task at a point where a race
  * window opens (a kretprobe, so the function itself is untouched), so that
  * the racing task meets the window every time instead of once in
- * thousands of runs: shpchp's slot power-off, where the slot's functions
- * are removed and the power is not yet off (func=shpchp_unconfigure_device).
+ * thousands of runs: a hotplug driver's slot power-off, where the slot's
+ * functions are removed and the power is not yet off
+ * (func=shpchp_unconfigure_device or pciehp_unconfigure_device).
  * A kretprobe handler may not sleep, hence mdelay(); keep "ms" well under
  * the soft-lockup threshold.  Each widened return is logged as
  * "pcibl_widen: <func> returned, waiting <ms> ms".
