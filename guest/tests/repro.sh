@@ -319,6 +319,22 @@ shpc_paths() {	# BR1, DEV1: the SHPC bridge and function 0 of its slot 1
 	DEV1="/sys/bus/pci/devices/$BR1/0000:*:01.0"
 }
 
+# widened_power_off FUNC SLOTDIR I: write the slot's power 0 while
+# /sys/bus/pci/rescan is written in a loop, pcibl_widen holding the hotplug
+# driver 300 ms at the return of FUNC; the I-th widened return must show.
+widened_power_off() {
+	local w
+	insmod /modules/pcibl_widen.ko func="$1" ms=300 times=1 ||
+		{ fail "insmod pcibl_widen"; return 1; }
+	gt writeloop /sys/bus/pci/rescan 1 3 > /dev/null &
+	w=$!
+	write "$2/power" 0
+	wait $w
+	rmmod pcibl_widen
+	[ "$(dmesg | grep -c "pcibl_widen: $1 returned")" -ge "$3" ] ||
+		{ fail "the window was not widened"; return 1; }
+}
+
 # 10. A slot power-off through sysfs while /sys/bus/pci/rescan is written
 #     in a loop: shpchp removes the slot's functions, then powers the slot
 #     off, and QEMU then deletes the card. A rescan in between finds the
@@ -327,21 +343,13 @@ shpc_paths() {	# BR1, DEV1: the SHPC bridge and function 0 of its slot 1
 #     the return of shpchp_unconfigure_device() (the window's start), so
 #     that the rescans meet the window every time.
 case_shpc_power_vs_rescan() {
-	local i slot w
+	local i slot
 	shpc_paths || return 1
 	for i in $(seq "$ITER"); do
 		info "iteration $i"
 		qadd id=sw$i driver=edu bus=br1 addr=1 && wait_for 60 "$DEV1" || return 1
 		slot=$(slot_of "$BR1" 01) || { fail "no slot 01 below $BR1"; return 1; }
-		insmod /modules/pcibl_widen.ko func=shpchp_unconfigure_device ms=300 times=1 ||
-			{ fail "insmod pcibl_widen"; return 1; }
-		gt writeloop /sys/bus/pci/rescan 1 3 > /dev/null &
-		w=$!
-		write "$slot/power" 0
-		wait $w
-		rmmod pcibl_widen
-		[ "$(dmesg | grep -c 'pcibl_widen: shpchp_unconfigure_device returned')" -ge "$i" ] ||
-			{ fail "the window was not widened"; return 1; }
+		widened_power_off shpchp_unconfigure_device "$slot" "$i" || return 1
 		host waitdel sw$i 30 || return 1
 		PHASE=race
 		reported && return 1
@@ -394,22 +402,14 @@ case_shpc_add_vs_rescan() {
 #     Indicator off, and QEMU then deletes the card. pcibl_widen holds the
 #     IRQ thread for 300 ms at the return of pciehp_unconfigure_device().
 case_pciehp_power_vs_rescan() {
-	local i rp dev slot w
+	local i rp dev slot
 	rp=$(bdf_of rp1) || return 1
 	dev="/sys/bus/pci/devices/$rp/0000:*:00.0"
 	for i in $(seq "$ITER"); do
 		info "iteration $i"
 		qadd id=ph$i driver=edu bus=rp1 && wait_for 60 "$dev" || return 1
 		slot=$(slot_of "$rp") || { fail "no slot below $rp"; return 1; }
-		insmod /modules/pcibl_widen.ko func=pciehp_unconfigure_device ms=300 times=1 ||
-			{ fail "insmod pcibl_widen"; return 1; }
-		gt writeloop /sys/bus/pci/rescan 1 3 > /dev/null &
-		w=$!
-		write "$slot/power" 0
-		wait $w
-		rmmod pcibl_widen
-		[ "$(dmesg | grep -c 'pcibl_widen: pciehp_unconfigure_device returned')" -ge "$i" ] ||
-			{ fail "the window was not widened"; return 1; }
+		widened_power_off pciehp_unconfigure_device "$slot" "$i" || return 1
 		host waitdel ph$i 30 || return 1
 		PHASE=race
 		# First: 6.12 reports its reset_lock cycle at every hot-add
