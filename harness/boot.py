@@ -71,7 +71,8 @@ def _boot(group, kernel, initrd, log, progress):
     outdir = os.path.dirname(kernel.log(group))
     os.makedirs(outdir, exist_ok=True)
     append = 'script=%s cases=%s %s' % (group.script, ','.join(group.cases), group.params)
-    vm = VM(kernel.bzimage, initrd, group.topology, outdir, append)
+    vm = VM(kernel.bzimage, initrd, group.topology, outdir, append,
+            memory=group.memory, hypervisor=kernel.hypervisor)
     t0 = time.monotonic()
     log('boot %-14s %s' % (group.name, topologies.TOPOLOGIES[group.topology][0]))
     outcome = vm.run(group.timeout, progress)

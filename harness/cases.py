@@ -24,10 +24,10 @@ import re
 
 class Group:
     def __init__(self, name, topology, script, cases, params='', timeout=300,
-                 suite='scenario', kunit=()):
+                 suite='scenario', kunit=(), memory='2G'):
         self.name, self.topology, self.script = name, topology, script
         self.cases, self.params, self.timeout = cases, params, timeout
-        self.suite, self.kunit = suite, kunit
+        self.suite, self.kunit, self.memory = suite, kunit, memory
 
 
 class Expect:

@@ -1,5 +1,6 @@
 """Build the test initramfs: static busybox, the guest tool gt, /init,
-/lib.sh, /tests/*.sh and test modules (/modules/*.ko)."""
+/lib.sh, /tests/*.sh and test modules (/modules/*.ko), and any other
+files a run needs (the Xen runs' toolstack and domU, harness/xen.py)."""
 import os
 import shutil
 import subprocess
@@ -18,8 +19,10 @@ def build_gt(outdir):
     return gt
 
 
-def build(out, modules=()):
-    """Write a gzip'ed newc cpio to OUT, with MODULES (.ko paths) in /modules."""
+def build(out, modules=(), files=()):
+    """Write a gzip'ed newc cpio to OUT, with MODULES (.ko paths) in /modules
+    and FILES, (source, path in the initramfs) pairs, on top (a file of
+    the same path, /init too, is replaced)."""
     outdir = os.path.dirname(out)
     os.makedirs(outdir, exist_ok=True)
     gt = build_gt(outdir)
@@ -38,6 +41,9 @@ def build(out, modules=()):
             shutil.copy(os.path.join(tests, name), os.path.join(root, 'tests', name))
         for ko in modules:
             shutil.copy(ko, os.path.join(root, 'modules'))
+        for src, path in files:
+            os.makedirs(os.path.dirname(os.path.join(root, path)), exist_ok=True)
+            shutil.copy(src, os.path.join(root, path))
         os.chmod(os.path.join(root, 'init'), 0o755)
         files = subprocess.run('find . | LC_ALL=C sort', shell=True, cwd=root, check=True,
                                capture_output=True).stdout

@@ -20,6 +20,8 @@ class Kernel:
         self.bzimage = os.path.join(self.build, 'arch/x86/boot/bzImage')
         suffix = '' if flavour == 'debug' else '-' + flavour
         self.runs = os.path.join(TOP, 'out', 'runs', name + suffix)
+        # The Xen runs boot it as dom0 under Xen (scripts/xen-deps.sh)
+        self.hypervisor = os.path.join(TOP, 'out', 'xen', 'xen') if flavour == 'xen' else None
 
     def patches(self):
         """The subjects of the patches it holds (written by build.sh)."""

@@ -24,8 +24,9 @@ HARNESS_LINE = re.compile(r'^\d+\.\d{3} ')    # VM.log()'s lines in host.log
 
 class VM:
     def __init__(self, kernel, initrd, topology, outdir, append='', memory='2G',
-                 extra=()):
+                 extra=(), hypervisor=None):
         self.kernel, self.initrd, self.topology = kernel, initrd, topology
+        self.hypervisor = hypervisor
         self.outdir = outdir
         self.append, self.memory, self.extra = append, memory, list(extra)
         self.console = os.path.join(outdir, 'console.log')
@@ -34,16 +35,22 @@ class VM:
 
     def cmdline(self):
         o = self.outdir
-        append = ('console=ttyS0 printk.time=1 printk.devkmsg=on log_buf_len=8M oops=panic panic=-1 '
+        append = ('printk.time=1 printk.devkmsg=on log_buf_len=8M oops=panic panic=-1 '
                   '%s %s' % (topologies.guest_params(self.topology), self.append)).strip()
+        if self.hypervisor:
+            boot = xen_boot(self.hypervisor, self.kernel, 'console=hvc0 ' + append,
+                            self.initrd)
+        else:
+            boot = ['-kernel', self.kernel, '-initrd', self.initrd,
+                    '-append', 'console=ttyS0 ' + append]
         return [QEMU, '-accel', 'tcg,thread=multi', '-smp', '2', '-m', self.memory,
-                '-nodefaults', '-nographic', '-no-reboot',
-                '-kernel', self.kernel, '-initrd', self.initrd, '-append', append,
+                '-nodefaults', '-nographic', '-no-reboot'] + boot + [
                 '-chardev', 'file,id=con,path=%s' % self.console, '-serial', 'chardev:con',
                 '-chardev', 'socket,id=ctl,path=%s/ctl.sock,server=on,wait=off' % o,
                 '-serial', 'chardev:ctl',
                 '-qmp', 'unix:%s/qmp.sock,server=on,wait=off' % o,
-                ] + topologies.qemu_args(self.topology) + self.extra
+                ] + (XEN_IOMMU if self.hypervisor else []) + \
+            topologies.qemu_args(self.topology) + self.extra
 
     def log(self, msg):
         self.hostlog.write('%.3f %s\n' % (time.monotonic(), msg))
@@ -121,6 +128,25 @@ class VM:
                 return b'@@DONE' in f.read()
         except OSError:
             return False
+
+
+# Xen's command line: the console on com1 (the console file; dom0's hvc0
+# comes out there too), dom0's memory fixed so that xl never balloons it.
+XEN_APPEND = ('console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all '
+              'console_timestamps=boot noreboot dom0_mem=1024M,max:1024M '
+              'dom0_max_vcpus=2 iommu=verbose')
+# PCI passthrough needs an IOMMU, PV guests' too; QEMU's must come before
+# every other PCI device (a device realized earlier is not translated).
+XEN_IOMMU = ['-device', 'intel-iommu,intremap=off']
+
+
+def xen_boot(hypervisor, kernel, append, initrd):
+    """QEMU's multiboot arguments for Xen with KERNEL as dom0: Xen is the
+    -kernel, its modules are dom0's kernel, with its command line after the
+    file name, and dom0's initramfs. -initrd separates modules with a
+    comma, so a comma inside dom0's command line is written twice."""
+    return ['-kernel', hypervisor, '-append', XEN_APPEND,
+            '-initrd', '%s %s,%s' % (kernel, append.replace(',', ',,'), initrd)]
 
 
 class Tail:

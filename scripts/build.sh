@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Configure and build a kernel out of tree with ccache.
 #
-# usage: scripts/build.sh [--tree series|base|bisect|fixes] [--flavour debug|cover|noiov|bench] [TARGETS...]
+# usage: scripts/build.sh [--tree series|base|bisect|fixes] [--flavour debug|cover|noiov|bench|xen] [TARGETS...]
 #   --tree series  work/linux at its HEAD (base + series, see scripts/series.sh)
 #   --tree base    the unpatched base (a git worktree of tag 'base')
 #   --tree bisect  work/linux-bisect, whatever scripts/bisect-build.sh checked out
@@ -14,6 +14,10 @@
 #                    compile coverage (Xen, Hyper-V, the KUnit suite)
 #   --flavour noiov  guest.config + noiov.config (+ series-kunit.config):
 #                    no SR-IOV, no ATS, hotplug drivers as modules (build only)
+#   --flavour xen    guest.config + debug.config + xen.config: the dom0 and PV
+#                    domU of the Xen runs (lockdep and kmemleak, no KASAN),
+#                    built from a copy of the tree (<tree>-xen) with the
+#                    base fixes in base/xen-fixes/ on top
 #   --flavour bench  guest.config alone, the same for every tree: the kernels
 #                    make bench times against each other
 # Output: out/build/<tree>-<flavour>/ (arch/x86/boot/bzImage, .config, ...).
@@ -26,7 +30,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--tree) tree=$2; shift 2 ;;
 	--flavour) flavour=$2; shift 2 ;;
-	-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,22p' "$0"; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -68,6 +72,8 @@ cover)	frags=("$top/configs/guest.config" "$top/configs/cover.config")
 	series=("$top/configs/series-kunit.config") ;;
 bench)	frags=("$top/configs/guest.config")	# no debugging: what make bench times
 	series=() ;;
+xen)	frags=("$top/configs/guest.config" "$top/configs/debug.config" "$top/configs/xen.config")
+	series=("$top"/configs/series-*.config) ;;
 noiov)	frags=("$top/configs/guest.config" "$top/configs/noiov.config")
 	series=("$top/configs/series-kunit.config") ;;
 *)	echo "build: unknown flavour $flavour" >&2; exit 2 ;;
@@ -79,6 +85,20 @@ for f in "${series[@]}"; do
 	if grep -qs "^config $sym\$" "$src/drivers/pci/Kconfig"; then frags+=("$f"); fi
 done
 [ -d "$src" ] || { echo "build: $src missing (make tree)" >&2; exit 1; }
+if [ "$flavour" = xen ]; then
+	# Fixes outside the series the Xen toolstack needs (each patch says
+	# why), on the same commit, for every tree alike.
+	head=$(git -C "$src" rev-parse HEAD)
+	src=$src-xen
+	git -C "$top/work/linux" worktree prune
+	git -C "$src" rev-parse -q --verify HEAD >/dev/null 2>&1 || {
+		rm -rf "$src"
+		git -C "$top/work/linux" worktree add -q --detach "$src" "$head"
+	}
+	git -C "$src" am -q --abort 2>/dev/null || true
+	git -C "$src" checkout -q --detach "$head"
+	git -C "$src" -c user.name=pcibl -c user.email=pcibl@localhost am -q "$top"/base/xen-fixes/*.patch
+fi
 
 out=$top/out/build/$tree-$flavour
 mkdir -p "$out"

@@ -4,8 +4,9 @@
 # out/xen/root (nothing is installed on the machine). The hypervisor is
 # gunzipped to out/xen/xen: QEMU's -kernel loads its multiboot1 ELF32 image,
 # not the .gz. The package versions go to out/xen/versions. Idempotent.
-# Checks that every library the toolstack needs is in out/xen/root or on
-# the machine (the dom0 initramfs copies them from there).
+# Resolves every library the toolstack needs, in out/xen/root or on the
+# machine, and lists them in out/xen/libs (the dom0 initramfs copies them,
+# harness/xen.py).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/out/xen
@@ -37,7 +38,7 @@ lib() {
 	return 1
 }
 queue=("$out/root$BIN/xl" "$out/root$BIN/xenstored" "$out/root$BIN/xenconsoled"
-	"$out/root$BIN/xen-init-dom0")
+	"$out/root$BIN/xen-init-dom0" "$out/root/usr/bin/xenstore")
 declare -A seen
 while [ ${#queue[@]} -gt 0 ]; do
 	f=${queue[0]} queue=("${queue[@]:1}")
@@ -47,4 +48,7 @@ while [ ${#queue[@]} -gt 0 ]; do
 		queue+=("${seen[$n]}")
 	done
 done
+# glibc dlopen()s libgcc_s for pthread_cancel (xl aborts without it)
+seen[libgcc_s.so.1]=$(lib libgcc_s.so.1) || { echo "xen-deps: libgcc_s.so.1 not found" >&2; exit 1; }
+printf '%s\n' "${seen[@]}" | sort > "$out/libs"
 echo "xen-deps: Xen $(cat "$out/versions") in $out (${#seen[@]} libraries resolved)"

@@ -1,0 +1,218 @@
+# The Xen runs (harness/xen.py, issue 16): dom0 is the kernel under test
+# with xen-pciback, the PV domU the same kernel with xen-pcifront. Topology
+# pciehp-cold (NVMe nv0 below rp0, e1000e nic1 below rp1) behind QEMU's
+# intel-iommu. The domU runs what dom0 asks through its agent
+# (guest/domu-init, guest/domu.sh); its console is forwarded into dom0's
+# kernel log as "domU| ..." lines, so the host scans both for splats.
+export PATH=$PATH:/usr/lib/xen-4.17/bin
+NV=$(dev_below "$(bdf_of rp0)")
+NIC=$(dev_below "$(bdf_of rp1)")
+NVB=${NV##*/}
+NICB=${NIC##*/}
+# what the domU's topo calls them (guest/domu.sh)
+id_of() { echo "$(cat "$1/vendor"):$(cat "$1/device")" | sed 's/0x//g'; }
+NVID=$(id_of "$NV")
+NICID=$(id_of "$NIC")
+DOMU=domU
+DOMID=
+CONLOG=/var/log/xen/console/guest-$DOMU.log
+
+# domu SECS CMD: run CMD in the domU (after ". /domu.sh") within SECS
+# seconds; its output in $OUT (lines joined with ;), 0 if it exited 0
+DSEQ=0
+domu() {
+	local end r
+	end=$(($(uptime_s) + $1))
+	shift
+	DSEQ=$((DSEQ + 1))
+	xenstore-write "/local/domain/$DOMID/data/cmd" "$DSEQ . /domu.sh; $*" ||
+		{ OUT="xenstore-write failed"; return 1; }
+	while r=$(xenstore-read "/local/domain/$DOMID/data/rep" 2>/dev/null)
+	      [ "${r%% *}" != "$DSEQ" ]; do
+		[ "$(uptime_s)" -ge $end ] && { OUT="no answer from the domU in time"; return 1; }
+		sleep 0.25
+	done
+	r=${r#* }
+	OUT=${r#* }
+	return "${r%% *}"
+}
+
+# in_domu SECS CMD: domu, failing the case unless CMD exits 0
+in_domu() {
+	domu "$@" || fail "domU: $(echo "$*" | cut -c 1-80): $OUT"
+}
+
+# want_domu TOPO: the domU's PCI devices become TOPO (guest/domu.sh's topo)
+want_domu() { in_domu 90 "wait_topo '$1' 60"; }
+
+uptime_s() { cut -d. -f1 /proc/uptime; }
+
+attach() { xl pci-attach "$DOMU" "$1" || fail "xl pci-attach $1"; }
+detach() { xl pci-detach "$DOMU" "$1" || fail "xl pci-detach $1"; }
+
+# no_domu_devices: a case starts with nothing attached (the one before
+# may have failed half-way)
+no_domu_devices() {
+	local b PHASE=setup
+	[ -n "$DOMID" ] || { fail "no domU"; return 1; }
+	for b in $(xl pci-list "$DOMU" | awk 'NR > 1 { print $2 }'); do
+		detach "$b"
+	done
+	want_domu ""
+}
+
+# held_by_pciback: dom0 gave both devices back to pciback
+held_by_pciback() {
+	wait_for 30 "$NV/driver" "$NIC/driver" &&
+	[ "$(driver_of "$NVB")" = pciback ] && [ "$(driver_of "$NICB")" = pciback ] ||
+		fail "dom0: nvme has $(driver_of "$NVB"), e1000e has $(driver_of "$NICB"), not pciback"
+}
+
+start_toolstack() {
+	mount -t xenfs xenfs /proc/xen &&
+	grep -q control_d /proc/xen/capabilities || { fail "not dom0"; return 1; }
+	mkdir -p /dev/pts /var/run/xen /var/run/xenstored /var/lib/xen /var/log/xen/console \
+		/var/lock /etc/xen
+	mount -t devpts devpts /dev/pts
+	: > /etc/xen/xl.conf
+	xenstored --pid-file /var/run/xen/xenstored.pid || { fail "xenstored"; return 1; }
+	xen-init-dom0 > /dev/null || { fail "xen-init-dom0"; return 1; }
+	xenconsoled --pid-file=/var/run/xen/xenconsoled.pid --log=guest \
+		--log-dir=/var/log/xen/console || fail "xenconsoled"
+}
+
+# The toolstack up, passthrough on (Xen's VT-d on QEMU's intel-iommu), both
+# devices handed from their dom0 drivers to pciback, the domU booted.
+case_toolstack() {
+	local end l
+	PHASE=setup
+	wait_ready 60 "$NV" "$NIC" &&
+	start_toolstack || return 1
+	xl dmesg | grep -q 'I/O virtualisation enabled' || fail "Xen has no IOMMU"
+	xl info | grep -q 'virt_caps.*pv_directio' || fail "Xen offers no PV passthrough"
+	xl pci-assignable-add "$NVB" && xl pci-assignable-add "$NICB" ||
+		fail "xl pci-assignable-add"
+	held_by_pciback || return 1
+	cat > /etc/xen/$DOMU.cfg <<-EOC
+	name = "$DOMU"
+	type = "pv"
+	memory = 512
+	vcpus = 1
+	passthrough = "enabled"
+	kernel = "/boot/domU-bzImage"
+	ramdisk = "/boot/domU.cpio.gz"
+	extra = "console=hvc0 printk.time=1 log_buf_len=4M oops=panic panic=-1 iommu=soft"
+	on_crash = "preserve"
+	on_reboot = "destroy"
+	EOC
+	xl create "/etc/xen/$DOMU.cfg" || { fail "xl create"; return 1; }
+	DOMID=$(xl domid "$DOMU") || { fail "xl domid"; return 1; }
+	# the domU's console, line by line into dom0's kernel log
+	(tail -F "$CONLOG" 2>/dev/null | tr -d '\r' |
+		while IFS= read -r l; do printf 'domU| %.990s\n' "$l" > /dev/kmsg; done) &
+	end=$(($(uptime_s) + 300))
+	until [ "$(xenstore-read "/local/domain/$DOMID/data/agent" 2>/dev/null)" = ready ]; do
+		[ "$(uptime_s)" -ge $end ] && { fail "the domU's agent did not start in 300 s"; return 1; }
+		sleep 1
+	done
+	# dom0 writes data/cmd: the domU must be able to read it
+	xenstore-write "/local/domain/$DOMID/data/cmd" "0 :" &&
+	xenstore-chmod "/local/domain/$DOMID/data/cmd" "b$DOMID" || fail "xenstore data/cmd"
+	want_domu ""
+}
+
+# Backend-driven add and remove, one device at a time, three rounds:
+# pcifront's rescan adds it, pci_stop_and_remove_device() removes it.
+case_attach_detach() {
+	local i
+	no_domu_devices || return 1
+	for i in 1 2 3; do
+		attach "$NVB" && want_domu "$NVID=nvme" &&
+		detach "$NVB" && want_domu "" || return 1
+	done
+	attach "$NICB" && want_domu "$NICID=e1000e" &&
+	detach "$NICB" && want_domu "" &&
+	held_by_pciback
+}
+
+# Both devices at once: two xl processes attach, then detach, together.
+case_attach_two() {
+	local a b
+	no_domu_devices || return 1
+	xl pci-attach "$DOMU" "$NVB" & a=$!
+	xl pci-attach "$DOMU" "$NICB" & b=$!
+	wait $a || fail "xl pci-attach $NVB"
+	wait $b || fail "xl pci-attach $NICB"
+	want_domu "$(echo "$NVID=nvme $NICID=e1000e" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')" ||
+		return 1
+	xl pci-detach "$DOMU" "$NVB" & a=$!
+	xl pci-detach "$DOMU" "$NICB" & b=$!
+	wait $a || fail "xl pci-detach $NVB"
+	wait $b || fail "xl pci-detach $NICB"
+	want_domu "" && held_by_pciback
+}
+
+# The backend removes both devices while the domU rescans its PCI bus
+# through sysfs in a loop; afterwards pcifront still adds and removes.
+case_detach_rescan() {
+	no_domu_devices || return 1
+	attach "$NVB" && attach "$NICB" &&
+	want_domu "$(echo "$NVID=nvme $NICID=e1000e" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')" ||
+		return 1
+	PHASE=race
+	in_domu 10 "rm -f /tmp/stop; (n=0; while [ ! -e /tmp/stop ]; do
+		echo 1 > /sys/bus/pci/rescan; for b in /sys/class/pci_bus/*/rescan; do
+		echo 1 > \$b; done; n=\$((n + 1)); done; echo \$n > /tmp/rescans) \
+		> /dev/null 2>&1 &" || return 1
+	detach "$NVB"
+	detach "$NICB"
+	want_domu ""
+	in_domu 30 "touch /tmp/stop; while [ ! -e /tmp/rescans ]; do sleep 0.2; done; cat /tmp/rescans" &&
+		info "domU rescans during the detaches: $OUT"
+	PHASE=check
+	want_domu "" &&
+	attach "$NVB" && want_domu "$NVID=nvme" &&
+	detach "$NVB" && want_domu "" &&
+	held_by_pciback
+}
+
+# The domU removes a passed-through device through sysfs and finds it
+# again with a rescan; then the backend removes it.
+case_domu_remove_rescan() {
+	no_domu_devices || return 1
+	attach "$NVB" && want_domu "$NVID=nvme" &&
+	in_domu 30 "echo 1 > \$(dev_of $NVID)/remove" && want_domu "" &&
+	in_domu 30 "echo 1 > /sys/bus/pci/rescan" && want_domu "$NVID=nvme" &&
+	detach "$NVB" && want_domu "" &&
+	held_by_pciback
+}
+
+# The domU removes the device through sysfs, then the backend detaches
+# what the domU no longer has; a rescan must not bring it back.
+case_domu_remove_detach() {
+	no_domu_devices || return 1
+	attach "$NICB" && want_domu "$NICID=e1000e" &&
+	in_domu 30 "echo 1 > \$(dev_of $NICID)/remove" && want_domu "" &&
+	detach "$NICB" &&
+	in_domu 30 "echo 1 > /sys/bus/pci/rescan" && want_domu "" &&
+	held_by_pciback
+}
+
+# The domU's lockdep still on and its kmemleak scan clean; the domU shut
+# down; both devices back with their dom0 drivers.
+case_domu_final() {
+	local n
+	no_domu_devices || return 1
+	in_domu 10 "awk '/debug_locks:/ { print \$2 }' /proc/lockdep_stats" &&
+		[ "$OUT" = 1 ] || fail "domU lockdep: $OUT"
+	in_domu 60 "k=/sys/kernel/debug/kmemleak; echo scan > \$k; sleep 6; echo scan > \$k;
+		grep -c 'unreferenced object' \$k; cat \$k > /dev/console"
+	n=${OUT%%;*}
+	[ "$n" = 0 ] || fail "domU kmemleak: $n suspected leaks"
+	xl shutdown -w "$DOMU" || fail "xl shutdown"
+	xl pci-assignable-remove -r "$NVB" && xl pci-assignable-remove -r "$NICB" ||
+		fail "xl pci-assignable-remove"
+	wait_ready 60 "$NV" "$NIC" &&
+	[ "$(driver_of "$NVB")" = nvme ] && [ "$(driver_of "$NICB")" = e1000e ] ||
+		fail "dom0: nvme has $(driver_of "$NVB"), e1000e has $(driver_of "$NICB")"
+}
