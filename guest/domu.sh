@@ -43,3 +43,43 @@ dev_of() {
 	done
 	return 1
 }
+
+# rescan_start / rescan_stop: rescan every PCI bus through sysfs in a loop
+# in the background; rescan_stop prints how many rounds it made
+rescan_start() {
+	rm -f /tmp/stop /tmp/rescans
+	(n=0
+	 while [ ! -e /tmp/stop ]; do
+		echo 1 > /sys/bus/pci/rescan
+		for b in /sys/class/pci_bus/*/rescan; do echo 1 > "$b"; done
+		n=$((n + 1))
+	 done
+	 echo $n > /tmp/rescans) > /dev/null 2>&1 &
+}
+
+rescan_stop() {
+	touch /tmp/stop
+	while [ ! -e /tmp/rescans ]; do sleep 0.2; done
+	cat /tmp/rescans
+}
+
+# remove_dev VENDOR:DEVICE: sysfs remove of that device
+remove_dev() {
+	local d
+	d=$(dev_of "$1") || { echo "no $1"; return 1; }
+	echo 1 > "$d/remove"
+}
+
+lockdep_on() { awk '/debug_locks:/ { print $2 }' /proc/lockdep_stats; }
+
+# leaks: kmemleak's count of suspected leaks after two scans (new objects
+# are reported by the second scan that sees them, once 5 s old); the
+# report itself goes to the console
+leaks() {
+	local k=/sys/kernel/debug/kmemleak
+	echo scan > $k
+	sleep 6
+	echo scan > $k
+	cat $k > /dev/console
+	grep -c 'unreferenced object' $k
+}

@@ -75,6 +75,13 @@ TOPOLOGIES = {
         NATIVE + root_ports(2) + null_disks(2) + nvme('nv0', 'rp0', 'nb0') +
         ['-device', 'e1000e,id=nic1,bus=rp1'],
         'pciehp*2'),
+    # The Xen runs (harness/xen.py): rp0 and rp8 are in different slots
+    # (00:10.0, 00:11.0), so their devices have different GSIs.
+    'xen': (
+        'q35, native pciehp root ports in two slots, NVMe and e1000e cold-plugged',
+        NATIVE + root_port(0) + root_port(8) + null_disks(1) + nvme('nv0', 'rp0', 'nb0') +
+        ['-device', 'e1000e,id=nic1,bus=rp8'],
+        'pciehp*2'),
     'acpiphp': (
         'q35, 2 root ports with ACPI hotplug (acpiphp, the QEMU 7.2 default)',
         root_ports(2) + null_disks(2),

@@ -3,7 +3,7 @@
 
 Debian's Xen 4.17 hypervisor boots under QEMU (TCG, q35, intel-iommu) with
 the kernel under test as dom0, xen-pciback holding an NVMe and an e1000e
-(topology pciehp-cold), and the same kernel as a PV domU with
+(topology xen), and the same kernel as a PV domU with
 xen-pcifront. guest/tests/xen.sh drives xl pci-attach and pci-detach (the
 backend's add and remove, which reach pcifront's rescan and
 pci_stop_and_remove_device()), both devices at once, detaches while the
@@ -38,7 +38,7 @@ XENSTORE = ['xenstore-read', 'xenstore-write', 'xenstore-chmod', 'xenstore-watch
             'xenstore-ls', 'xenstore-rm']
 GUEST = os.path.join(TOP, 'guest')
 
-GROUP = C.Group('xen', 'pciehp-cold', 'xen',
+GROUP = C.Group('xen', 'xen', 'xen',
                 ['toolstack', 'attach_detach', 'attach_two', 'detach_rescan',
                  'domu_remove_rescan', 'domu_remove_detach', 'domu_final'],
                 timeout=1800, suite='xen', memory='3G')
