@@ -1,7 +1,7 @@
 # The PCI bus lock series and the machinery that proves it.
 # 'make demo' and 'make test' are the two commands the README documents.
 
-.PHONY: all deps tree kernel base-kernel fixes-kernel bench cover kunit bisect test demo repro torture export check help
+.PHONY: all deps tree kernel base-kernel fixes-kernel bench cover kunit bisect test demo repro torture xen export check help
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -64,6 +64,15 @@ repro: kernel base-kernel fixes-kernel
 ##              kernel, same seed, and the fault walk over every point (results/torture/)
 torture: kernel base-kernel
 	harness/torture.py --kernel series,base $(TORTURE)
+
+## xen          xen-pciback and xen-pcifront at run time: Debian's Xen 4.17 under QEMU, the
+##              unpatched kernel and the series as dom0 and PV domU (not part of make test)
+xen: tree
+	scripts/install-deps.sh
+	scripts/xen-deps.sh
+	scripts/build.sh --tree base --flavour xen
+	scripts/build.sh --tree series --flavour xen
+	/usr/bin/python3 harness/xen.py --kernel base,series
 
 ## export       write work/linux's commits back into patches/
 export:

@@ -63,6 +63,11 @@ rescan_stop() {
 	cat /tmp/rescans
 }
 
+rescan() { echo 1 > /sys/bus/pci/rescan; }
+
+# power_off: in a second, so that the agent still answers
+power_off() { (sleep 1; poweroff -f) > /dev/null 2>&1 & }
+
 # remove_dev VENDOR:DEVICE: sysfs remove of that device
 remove_dev() {
 	local d

@@ -15,13 +15,15 @@ usage: harness/xen.py [--kernel base,series]
 
 Needs scripts/xen-deps.sh (Xen and the toolstack in out/xen) and
 scripts/build.sh --tree <kernel> --flavour xen for each kernel (make xen
-does all three). Prints one line per case, a table per kernel side by
-side, and ends with "tests: N passed, N failed" (the last kernel named);
-logs in out/runs/<kernel>-xen/xen/.
+does all three). Prints one line per case, a table of the kernels side
+by side, and ends with "tests: N passed, N failed" (the last kernel
+named); logs in out/runs/<kernel>-xen/xen/; the table and every
+failure's reason also go to results/xen.md.
 """
 import argparse
 import os
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -79,24 +81,38 @@ def main():
     if not os.path.exists(os.path.join(XEN, 'libs')):
         print('xen: run scripts/xen-deps.sh first', file=sys.stderr)
         return 2
-    table = {}
-    for name in args.kernel.split(','):
+    names = args.kernel.split(',')
+    table, notes, runs = {}, [], []
+    for name in names:
         kernel = Kernel(name, 'xen')
         marks = C.known(kernel.patches())
         counts = {'PASS': 0, 'FAIL': 0, 'XFAIL': 0}
-        cs, secs, why = boot_retrying(GROUP, kernel, initrds(kernel), print)
-        print('     %s: %.0f s, log %s%s' % (name, secs, os.path.relpath(kernel.log(GROUP), TOP),
-                                             ' (booted again: %s)' % why if why else ''))
+        cs, secs, retried = boot_retrying(GROUP, kernel, initrds(kernel), print)
+        log = os.path.relpath(kernel.log(GROUP), TOP)
+        print('     %s: %.0f s, log %s%s' % (name, secs, log,
+                                             ' (booted again: %s)' % retried if retried else ''))
+        runs.append('%s: %s, %.0f s, %s' % (name, release(kernel), secs, log))
         for c, v, why in verdicts(GROUP, cs, marks):
             counts[v] += 1
             table.setdefault(c.name, {})[name] = v
             print('%-5s %s %s/%s%s' % (v, name, GROUP.name, c.name, ': ' + why if why else ''))
-    names = args.kernel.split(',')
-    print('\n%-20s %s' % ('case', ' '.join('%-6s' % n for n in names)))
-    for case, vs in table.items():
-        print('%-20s %s' % (case, ' '.join('%-6s' % vs.get(n, '-') for n in names)))
+            if why:
+                notes.append('- %s %s, %s: %s' % (name, c.name, v, why))
+    rows = ['| case | %s |' % ' | '.join(names), '|---|%s' % ('---|' * len(names))]
+    rows += ['| %s | %s |' % (case, ' | '.join(vs.get(n, '-') for n in names))
+             for case, vs in table.items()]
+    print('\n'.join([''] + rows))
+    with open(os.path.join(TOP, 'results', 'xen.md'), 'w') as f:
+        f.write('# Xen runs (harness/xen.py, %s)\n\n%s\n\n%s\n\n%s\n'
+                % (time.strftime('%Y-%m-%d'), '\n'.join('- ' + r for r in runs),
+                   '\n'.join(rows), '\n'.join(notes) or 'No case failed.'))
     print('tests: %d passed, %d failed' % (counts['PASS'], counts['FAIL']))
     return 1 if counts['FAIL'] else 0
+
+
+def release(kernel):
+    with open(os.path.join(kernel.build, 'include', 'config', 'kernel.release')) as f:
+        return f.read().strip()
 
 
 if __name__ == '__main__':

@@ -174,7 +174,7 @@ case_domu_remove_rescan() {
 	no_domu_devices || return 1
 	attach "$NVB" && want_domu "$NVID=nvme" &&
 	in_domu 30 "remove_dev $NVID" && want_domu "" &&
-	in_domu 30 "echo 1 > /sys/bus/pci/rescan" && want_domu "$NVID=nvme" &&
+	in_domu 30 rescan && want_domu "$NVID=nvme" &&
 	detach "$NVB" && want_domu "" &&
 	held_by_pciback
 }
@@ -186,7 +186,7 @@ case_domu_remove_detach() {
 	attach "$NICB" && want_domu "$NICID=e1000e" &&
 	in_domu 30 "remove_dev $NICID" && want_domu "" &&
 	detach "$NICB" &&
-	in_domu 30 "echo 1 > /sys/bus/pci/rescan" && want_domu "" &&
+	in_domu 30 rescan && want_domu "" &&
 	held_by_pciback
 }
 
@@ -200,7 +200,7 @@ case_domu_final() {
 	[ "$OUT" = 0 ] || fail "domU kmemleak: $OUT suspected leaks"
 	# the domU powers itself off (its init is the agent: no poweroff
 	# through xl shutdown), pcifront's devices shut down with it
-	domu 10 "(sleep 1; poweroff -f) > /dev/null 2>&1 &"
+	domu 10 power_off
 	end=$(($(uptime_s) + 120))
 	while xl list "$DOMU" > /dev/null 2>&1; do
 		[ "$(uptime_s)" -ge $end ] && { fail "the domU did not power off"; xl destroy "$DOMU"; }
