@@ -24,20 +24,31 @@ CONLOG=/var/log/xen/console/guest-$DOMU.log
 # seconds; its output in $OUT (lines joined with ;), 0 if it exited 0
 DSEQ=0
 domu() {
-	local end r
+	local end r n=0
 	end=$(($(uptime_s) + $1))
 	shift
+	domu_running || { OUT="the domU is not running"; return 1; }
 	DSEQ=$((DSEQ + 1))
 	xenstore-write "/local/domain/$DOMID/data/cmd" "$DSEQ . /domu.sh; $*" ||
 		{ OUT="xenstore-write failed"; return 1; }
 	while r=$(xenstore-read "/local/domain/$DOMID/data/rep" 2>/dev/null)
 	      [ "${r%% *}" != "$DSEQ" ]; do
 		[ "$(uptime_s)" -ge $end ] && { OUT="no answer from the domU in time"; return 1; }
+		n=$((n + 1))
+		[ $((n % 20)) = 0 ] && ! domu_running && { OUT="the domU is not running"; return 1; }
 		sleep 0.25
 	done
 	r=${r#* }
 	OUT=${r#* }
 	return "${r%% *}"
+}
+
+# domu_running: the domU exists and has not crashed (xl list's state
+# column has a c then; its console says why)
+domu_running() {
+	case "$(xl list "$DOMU" 2>/dev/null | awk 'NR == 2 { print $5 }')" in
+	*c*|'') return 1 ;;
+	esac
 }
 
 # in_domu SECS CMD: domu, failing the case unless CMD exits 0
@@ -58,6 +69,7 @@ detach() { xl pci-detach "$DOMU" "$1" || fail "xl pci-detach $1"; }
 no_domu_devices() {
 	local b PHASE=setup
 	[ -n "$DOMID" ] || { fail "no domU"; return 1; }
+	domu_running || { fail "the domU is not running"; return 1; }
 	for b in $(xl pci-list "$DOMU" | awk 'NR > 1 { print $2 }'); do
 		detach "$b"
 	done
