@@ -28,6 +28,9 @@ SIGNATURES = [
     ('warning', r'WARNING: '),
     ('panic', r'Kernel panic - not syncing'),
     ('trace', r'Call Trace:'),
+    # Xen's own console in the Xen runs (harness/xen.py): its BUG, WARN
+    # and panic, and an IOMMU fault (a device's DMA outside its domain)
+    ('xen', r'\(XEN\) .*(Xen BUG at|Xen WARN at|Panic on CPU|DMAR:\[DMA (Read|Write)\])'),
 ]
 _SIG = [(kind, re.compile(rx)) for kind, rx in SIGNATURES]
 

@@ -69,7 +69,12 @@ detach() { xl pci-detach "$DOMU" "$1" || fail "xl pci-detach $1"; }
 no_domu_devices() {
 	local b PHASE=setup
 	[ -n "$DOMID" ] || { fail "no domU"; return 1; }
-	domu_running || { fail "the domU is not running"; return 1; }
+	# a case that crashed the domU failed; the next gets a new one
+	if ! domu_running; then
+		info "the domU is not running: a new one"
+		xl destroy "$DOMU" 2> /dev/null
+		start_domu && held_by_pciback || return 1
+	fi
 	for b in $(xl pci-list "$DOMU" | awk 'NR > 1 { print $2 }'); do
 		detach "$b"
 	done
@@ -99,7 +104,7 @@ start_toolstack() {
 # The toolstack up, passthrough on (Xen's VT-d on QEMU's intel-iommu), both
 # devices handed from their dom0 drivers to pciback, the domU booted.
 case_toolstack() {
-	local end l
+	local l
 	PHASE=setup
 	wait_ready 60 "$NV" "$NIC" &&
 	start_toolstack || return 1
@@ -120,11 +125,17 @@ case_toolstack() {
 	on_crash = "preserve"
 	on_reboot = "destroy"
 	EOC
-	xl create "/etc/xen/$DOMU.cfg" || { fail "xl create"; return 1; }
-	DOMID=$(xl domid "$DOMU") || { fail "xl domid"; return 1; }
-	# the domU's console, line by line into dom0's kernel log
+	# the domU's console (and the next one's), line by line into dom0's log
 	(tail -F "$CONLOG" 2>/dev/null | tr -d '\r' |
 		while IFS= read -r l; do printf 'domU| %.990s\n' "$l" > /dev/kmsg; done) &
+	start_domu
+}
+
+# start_domu: a new domU, its agent answering
+start_domu() {
+	local end
+	xl create "/etc/xen/$DOMU.cfg" || { fail "xl create"; return 1; }
+	DOMID=$(xl domid "$DOMU") || { fail "xl domid"; return 1; }
 	end=$(($(uptime_s) + 300))
 	until [ "$(xenstore-read "/local/domain/$DOMID/data/agent" 2>/dev/null)" = ready ]; do
 		[ "$(uptime_s)" -ge $end ] && { fail "the domU's agent did not start in 300 s"; return 1; }

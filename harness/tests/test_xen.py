@@ -8,6 +8,7 @@ import unittest
 
 from common import TOP
 import initramfs
+import splats
 import topologies as T
 import vm as V
 import xen
@@ -68,6 +69,14 @@ class Initramfs(unittest.TestCase):
             text = subprocess.run('gzip -dc %s | cpio -i --to-stdout --quiet init' % out,
                                   shell=True, check=True, capture_output=True, text=True).stdout
             self.assertEqual(text, init)
+
+
+class XenConsole(unittest.TestCase):
+    def test_iommu_fault_is_a_report(self):
+        lines = ['(XEN) [  164.755952] [VT-D]DMAR:[DMA Read] Request device '
+                 '[0000:01:00.0] fault addr 4b3d000',
+                 '(XEN) [    0.468602] I/O virtualisation enabled']
+        self.assertEqual([s.kind for s in splats.scan(lines)], ['xen'])
 
 
 class Guest(unittest.TestCase):
