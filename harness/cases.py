@@ -155,7 +155,7 @@ GROUPS = [
     Group('demo', 'demo', 'demo', DEMO_STEPS, timeout=400, suite='demo'),
     # --- make xen (harness/xen.py): Xen, dom0 and a PV domU; 3G for the three ---
     Group('xen', 'xen', 'xen',
-          ['toolstack', 'attach_detach', 'attach_two', 'detach_rescan',
+          ['toolstack', 'attach_detach', 'attach_two', 'detach_rescan', 'teardown_rescan',
            'domu_remove_rescan', 'domu_remove_detach', 'domu_final'],
           timeout=1800, suite='xen', memory='3G'),
     # --- make bench (harness/bench.py: --quick replaces the params) ---
@@ -295,6 +295,18 @@ BUGS = [r.bug for r in REPROS] + [
          Expect('splat', 'panic'), Expect('check'), Expect('setup'), *RACE],
         fixed_by=['xen/pcifront: Keep rescans off a device until the backend has removed it'],
         may_pass=True),
+    # make xen, not fixed: the last device's detach takes pcifront's backend
+    # away while a domU rescan's config reads wait for it, 2 s each, with
+    # interrupts off; the domU's one CPU reports a soft lockup.
+    Bug(RACES_DOC + 'pcifront-teardown-rescan', ['xen/teardown_rescan'],
+        [Expect('splat', 'soft-lockup'), Expect('splat', 'trace'), Expect('check'), *RACE],
+        may_pass=True),
+    # make xen, not fixed: a sysfs rescan of pcifront's bus assigns the BARs
+    # of a device it finds instead of claiming them as pcifront does; the
+    # backend keeps the old ones and the driver faults.
+    Bug(RACES_DOC + 'pcifront-rescan-assigns', ['xen/domu_remove_rescan'],
+        [Expect('splat', 'bug'), Expect('splat', 'oops'), Expect('splat', 'trace'),
+         Expect('splat', 'panic'), Expect('check'), Expect('setup')]),
     # make demo: the first pciehp hot-add reports the cycle, every later step
     # then runs without lockdep.
     Bug(RACES_DOC + 'pciehp-lockdep',

@@ -173,17 +173,33 @@ case_attach_two() {
 	held_by_pciback
 }
 
-# The backend removes both devices while the domU rescans its PCI bus
-# through sysfs in a loop; afterwards pcifront still adds and removes.
+# The backend removes a device while the domU rescans its PCI bus through
+# sysfs in a loop (the other device stays: see teardown_rescan for the
+# last one); afterwards pcifront still adds and removes.
 case_detach_rescan() {
 	no_domu_devices || return 1
 	attach "$NVB" && attach "$NICB" && want_domu "$BOTH" || return 1
 	PHASE=race
 	in_domu 10 rescan_start || return 1
 	detach "$NVB"
-	detach "$NICB"
-	want_domu ""
-	in_domu 60 rescan_stop && info "domU rescan rounds during the detaches: $OUT"
+	want_domu "$NICID=e1000e"
+	in_domu 60 rescan_stop && info "domU rescan rounds during the detach: $OUT"
+	PHASE=check
+	want_domu "$NICID=e1000e" &&
+	attach "$NVB" && want_domu "$BOTH" &&
+	detach "$NVB" && detach "$NICB" && want_domu "" &&
+	held_by_pciback
+}
+
+# The backend's last device detached while the domU rescans: pcifront's
+# root bus goes, and the backend with it, under the rescan's config reads.
+case_teardown_rescan() {
+	no_domu_devices || return 1
+	attach "$NVB" && want_domu "$NVID=nvme" || return 1
+	PHASE=race
+	in_domu 10 rescan_start || return 1
+	detach "$NVB"
+	in_domu 150 rescan_stop && info "domU rescan rounds during the detach: $OUT"
 	PHASE=check
 	want_domu "" &&
 	attach "$NVB" && want_domu "$NVID=nvme" &&
