@@ -19,9 +19,9 @@ def build_gt(outdir):
     return gt
 
 
-def build(out, modules=(), files=()):
+def build(out, modules=(), extra=()):
     """Write a gzip'ed newc cpio to OUT, with MODULES (.ko paths) in /modules
-    and FILES, (source, path in the initramfs) pairs, on top (a file of
+    and EXTRA, (source, path in the initramfs) pairs, on top (a file of
     the same path, /init too, is replaced)."""
     outdir = os.path.dirname(out)
     os.makedirs(outdir, exist_ok=True)
@@ -41,7 +41,7 @@ def build(out, modules=(), files=()):
             shutil.copy(os.path.join(tests, name), os.path.join(root, 'tests', name))
         for ko in modules:
             shutil.copy(ko, os.path.join(root, 'modules'))
-        for src, path in files:
+        for src, path in extra:
             os.makedirs(os.path.dirname(os.path.join(root, path)), exist_ok=True)
             shutil.copy(src, os.path.join(root, path))
         os.chmod(os.path.join(root, 'init'), 0o755)

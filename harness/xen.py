@@ -62,10 +62,10 @@ def initrds(kernel):
     """Build the domU's initramfs (its agent, xenstore tools) and dom0's
     (the tests, the toolstack, the domU's kernel and initramfs); returns
     dom0's."""
-    domu = initramfs.build(os.path.join(kernel.runs, 'domU.cpio.gz'), files=[
+    domu = initramfs.build(os.path.join(kernel.runs, 'domU.cpio.gz'), extra=[
         (os.path.join(GUEST, 'domu-init'), 'init'),
         (os.path.join(GUEST, 'domu.sh'), 'domu.sh')] + toolstack(daemons=False))
-    return initramfs.build(os.path.join(kernel.runs, 'dom0.cpio.gz'), files=[
+    return initramfs.build(os.path.join(kernel.runs, 'dom0.cpio.gz'), extra=[
         (kernel.bzimage, 'boot/domU-bzImage'), (domu, 'boot/domU.cpio.gz')] + toolstack())
 
 

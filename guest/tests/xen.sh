@@ -64,6 +64,11 @@ uptime_s() { cut -d. -f1 /proc/uptime; }
 attach() { xl pci-attach "$DOMU" "$1" || fail "xl pci-attach $1"; }
 detach() { xl pci-detach "$DOMU" "$1" || fail "xl pci-detach $1"; }
 
+# plug BDF TOPO / unplug BDF TOPO: attach (detach) BDF, then the domU's
+# devices become TOPO
+plug() { attach "$1" && want_domu "$2"; }
+unplug() { detach "$1" && want_domu "$2"; }
+
 # no_domu_devices: a case starts with nothing attached (the one before
 # may have failed half-way)
 no_domu_devices() {
@@ -153,11 +158,11 @@ case_attach_detach() {
 	local i
 	no_domu_devices || return 1
 	for i in 1 2 3; do
-		attach "$NVB" && want_domu "$NVID=nvme" &&
-		detach "$NVB" && want_domu "" || return 1
+		plug "$NVB" "$NVID=nvme" &&
+		unplug "$NVB" "" || return 1
 	done
-	attach "$NICB" && want_domu "$NICID=e1000e" &&
-	detach "$NICB" && want_domu "" &&
+	plug "$NICB" "$NICID=e1000e" &&
+	unplug "$NICB" "" &&
 	held_by_pciback
 }
 
@@ -168,8 +173,8 @@ case_attach_detach() {
 # backend stays stuck).
 case_attach_two() {
 	no_domu_devices || return 1
-	attach "$NVB" && attach "$NICB" && want_domu "$BOTH" &&
-	detach "$NVB" && detach "$NICB" && want_domu "" &&
+	attach "$NVB" && plug "$NICB" "$BOTH" &&
+	detach "$NVB" && unplug "$NICB" "" &&
 	held_by_pciback
 }
 
@@ -178,7 +183,7 @@ case_attach_two() {
 # last one); afterwards pcifront still adds and removes.
 case_detach_rescan() {
 	no_domu_devices || return 1
-	attach "$NVB" && attach "$NICB" && want_domu "$BOTH" || return 1
+	attach "$NVB" && plug "$NICB" "$BOTH" || return 1
 	PHASE=race
 	in_domu 10 rescan_start || return 1
 	detach "$NVB"
@@ -186,8 +191,8 @@ case_detach_rescan() {
 	in_domu 60 rescan_stop && info "domU rescan rounds during the detach: $OUT"
 	PHASE=check
 	want_domu "$NICID=e1000e" &&
-	attach "$NVB" && want_domu "$BOTH" &&
-	detach "$NVB" && detach "$NICB" && want_domu "" &&
+	plug "$NVB" "$BOTH" &&
+	detach "$NVB" && unplug "$NICB" "" &&
 	held_by_pciback
 }
 
@@ -195,15 +200,15 @@ case_detach_rescan() {
 # root bus goes, and the backend with it, under the rescan's config reads.
 case_teardown_rescan() {
 	no_domu_devices || return 1
-	attach "$NVB" && want_domu "$NVID=nvme" || return 1
+	plug "$NVB" "$NVID=nvme" || return 1
 	PHASE=race
 	in_domu 10 rescan_start || return 1
 	detach "$NVB"
 	in_domu 150 rescan_stop && info "domU rescan rounds during the detach: $OUT"
 	PHASE=check
 	want_domu "" &&
-	attach "$NVB" && want_domu "$NVID=nvme" &&
-	detach "$NVB" && want_domu "" &&
+	plug "$NVB" "$NVID=nvme" &&
+	unplug "$NVB" "" &&
 	held_by_pciback
 }
 
@@ -211,10 +216,10 @@ case_teardown_rescan() {
 # again with a rescan; then the backend removes it.
 case_domu_remove_rescan() {
 	no_domu_devices || return 1
-	attach "$NVB" && want_domu "$NVID=nvme" &&
+	plug "$NVB" "$NVID=nvme" &&
 	in_domu 30 "remove_dev $NVID" && want_domu "" &&
 	in_domu 30 rescan && want_domu "$NVID=nvme" &&
-	detach "$NVB" && want_domu "" &&
+	unplug "$NVB" "" &&
 	held_by_pciback
 }
 
@@ -222,7 +227,7 @@ case_domu_remove_rescan() {
 # what the domU no longer has; a rescan must not bring it back.
 case_domu_remove_detach() {
 	no_domu_devices || return 1
-	attach "$NICB" && want_domu "$NICID=e1000e" &&
+	plug "$NICB" "$NICID=e1000e" &&
 	in_domu 30 "remove_dev $NICID" && want_domu "" &&
 	detach "$NICB" &&
 	in_domu 30 rescan && want_domu "" &&

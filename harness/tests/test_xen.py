@@ -61,7 +61,7 @@ class Initramfs(unittest.TestCase):
                 with open(p, 'w') as f:
                     f.write(p)
             out = initramfs.build(os.path.join(tmp, 'i.cpio.gz'),
-                                  files=[(init, 'init'), (extra, 'boot/x')])
+                                  extra=[(init, 'init'), (extra, 'boot/x')])
             listing = subprocess.run('gzip -dc %s | cpio -it --quiet' % out, shell=True,
                                      check=True, capture_output=True, text=True).stdout.split()
             self.assertIn('boot/x', listing)
