@@ -295,20 +295,24 @@ BUGS = [r.bug for r in REPROS] + [
          Expect('splat', 'panic'), Expect('check'), Expect('setup'), *RACE],
         fixed_by=['xen/pcifront: Keep rescans off a device until the backend has removed it'],
         may_pass=True),
-    # make xen, not fixed: the last device's detach takes pcifront's backend
-    # away while a domU rescan's config reads wait for it, 2 s each, with
-    # interrupts off; the domU's one CPU reports a soft lockup. On 6.12,
+    # make xen: the last device's detach takes pcifront's backend away while
+    # a domU rescan's config reads wait for it, 2 s each, with interrupts
+    # off; the domU's one CPU reports a soft lockup. On 6.12,
     # pcifront-detach-rescan's oops comes first.
     Bug(RACES_DOC + 'pcifront-teardown-rescan', ['xen/teardown_rescan'],
         [Expect('splat', 'soft-lockup'), Expect('splat', 'trace'), Expect('splat', 'bug'),
          Expect('splat', 'oops'), Expect('splat', 'panic'), Expect('check'), *RACE],
+        fixed_by=['xen/pcifront: Do not wait for a backend that has closed its event '
+                  'channel',
+                  'xen/pcifront: Keep rescans off a device until the backend has removed it'],
         may_pass=True),
-    # make xen, not fixed: a sysfs rescan of pcifront's bus assigns the BARs
-    # of a device it finds instead of claiming them as pcifront does; the
-    # backend keeps the old ones and the driver faults.
+    # make xen: a sysfs rescan of pcifront's bus assigns the BARs of a device
+    # it finds instead of claiming them as pcifront does; the backend keeps
+    # the old ones and the driver faults.
     Bug(RACES_DOC + 'pcifront-rescan-assigns', ['xen/domu_remove_rescan'],
         [Expect('splat', 'bug'), Expect('splat', 'oops'), Expect('splat', 'trace'),
-         Expect('splat', 'panic'), Expect('check'), Expect('setup')]),
+         Expect('splat', 'panic'), Expect('check'), Expect('setup')],
+        fixed_by=["xen/pcifront: Keep the backend's resources across sysfs rescans"]),
     # make demo: the first pciehp hot-add reports the cycle, every later step
     # then runs without lockdep.
     Bug(RACES_DOC + 'pciehp-lockdep',
