@@ -75,6 +75,13 @@ remove_dev() {
 	echo 1 > "$d/remove"
 }
 
+# bars VENDOR:DEVICE: the start addresses of that device's resources
+bars() {
+	local d
+	d=$(dev_of "$1") || { echo "no $1"; return 1; }
+	awk '{ print $1 }' "$d/resource" | tr '\n' ' ' | sed 's/ $//'
+}
+
 lockdep_on() { awk '/debug_locks:/ { print $2 }' /proc/lockdep_stats; }
 
 # leaks: kmemleak's count of suspected leaks after two scans (new objects

@@ -213,12 +213,17 @@ case_teardown_rescan() {
 }
 
 # The domU removes a passed-through device through sysfs and finds it
-# again with a rescan; then the backend removes it.
+# again with a rescan, at the BARs the backend gave it; then the backend
+# removes it.
 case_domu_remove_rescan() {
+	local was
 	no_domu_devices || return 1
 	plug "$NVB" "$NVID=nvme" &&
+	in_domu 30 "bars $NVID" && was=$OUT &&
 	in_domu 30 "remove_dev $NVID" && want_domu "" &&
 	in_domu 30 rescan && want_domu "$NVID=nvme" &&
+	in_domu 30 "bars $NVID" &&
+	{ [ "$OUT" = "$was" ] || fail "the rescan moved its BARs: $was -> $OUT"; } &&
 	unplug "$NVB" "" &&
 	held_by_pciback
 }
